@@ -1,0 +1,35 @@
+# portrayal: stance toward Musk and Altman in news. `make` lists the targets.
+.DEFAULT_GOAL := help
+.PHONY: help install train serve test eval clean
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MODEL_DIR ?= models/default
+SOURCES := $(wildcard portrayal/*.py portrayal/resources/*.txt)
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/stance: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/stance ## create .venv and install the package with its pinned dependencies
+
+$(MODEL_DIR)/model.joblib: data/corpus.jsonl data/targets.json $(SOURCES) | $(BIN)/stance
+	$(BIN)/stance train --model $(MODEL_DIR)
+
+train: $(BIN)/stance ## fit the model on data/ and write models/default (prints held-out metrics)
+	$(BIN)/stance train --model $(MODEL_DIR)
+
+serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains first if the model is missing)
+	$(BIN)/stance serve --model $(MODEL_DIR)
+
+test: $(BIN)/stance ## run the test suite
+	$(BIN)/python -m pytest
+
+clean: ## remove the virtual environment and trained models
+	rm -rf $(VENV) models

@@ -1,0 +1,110 @@
+"""Saving and loading a trained model with its provenance.
+
+joblib (pickle) runs code when it loads and needs the library versions it was saved with,
+so `metadata.json` records the file's sha256 and the versions; `load_artifact` checks both
+*before* unpickling and refuses a mismatch with a message that says what to do.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from dataclasses import dataclass
+from pathlib import Path
+
+import joblib
+import nltk
+import numpy
+import scipy
+import sklearn
+
+from .errors import ModelArtifactError
+from .model import PortrayalModel
+from .targets import TargetRegistry
+
+MODEL_FILE = "model.joblib"
+METADATA_FILE = "metadata.json"
+# A pickled scikit-learn model is only safe to load with the very versions that wrote it.
+CHECKED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
+
+
+def library_versions() -> dict[str, str]:
+    return {
+        "python": platform.python_version(),
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "scipy": scipy.__version__,
+        "joblib": joblib.__version__,
+        "nltk": nltk.__version__,
+    }
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass
+class Artifact:
+    """A loaded model: the estimator, the target registry it was trained with, and its metadata."""
+
+    model: PortrayalModel
+    registry: TargetRegistry
+    metadata: dict
+
+    @property
+    def identity(self) -> dict:
+        return {"name": self.metadata["name"], "version": self.metadata["version"], "sha256": self.metadata["sha256"]}
+
+
+def save_artifact(model: PortrayalModel, registry: TargetRegistry, model_dir: str | Path, metadata: dict) -> dict:
+    """Write model.joblib and metadata.json (with sha256 and library versions) into `model_dir`."""
+    model_dir = Path(model_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    model_path = model_dir / MODEL_FILE
+    joblib.dump({"model": model, "registry": registry.document}, model_path, compress=3)
+    full = dict(metadata)
+    full["sha256"] = sha256_of(model_path)
+    full["libraries"] = library_versions()
+    full["targets"] = list(registry.ids)
+    (model_dir / METADATA_FILE).write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return full
+
+
+def read_metadata(model_dir: str | Path) -> dict:
+    path = Path(model_dir) / METADATA_FILE
+    if not path.is_file():
+        raise ModelArtifactError(f"no {METADATA_FILE} in {model_dir}: train a model first (make train)")
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ModelArtifactError(f"{path} is not valid JSON ({error}): retrain with make train") from error
+
+
+def load_artifact(model_dir: str | Path) -> Artifact:
+    """Load a model directory after checking its hash and library versions."""
+    model_dir = Path(model_dir)
+    metadata = read_metadata(model_dir)
+    model_path = model_dir / MODEL_FILE
+    if not model_path.is_file():
+        raise ModelArtifactError(f"no {MODEL_FILE} in {model_dir}: train a model first (make train)")
+    actual = sha256_of(model_path)
+    if actual != metadata.get("sha256"):
+        raise ModelArtifactError(
+            f"{model_path} does not match its metadata (sha256 {actual[:12]}… != {str(metadata.get('sha256'))[:12]}…): "
+            "the file was changed or truncated; retrain with make train or restore the directory"
+        )
+    saved = metadata.get("libraries", {})
+    current = library_versions()
+    mismatched = [f"{lib} {saved.get(lib)} (model) vs {current[lib]} (installed)"
+                  for lib in CHECKED_LIBRARIES if saved.get(lib) != current[lib]]
+    if mismatched:
+        raise ModelArtifactError(
+            "model was saved with other library versions: " + "; ".join(mismatched)
+            + ". Install the pinned versions (pip install -e .) or retrain with make train"
+        )
+    payload = joblib.load(model_path)
+    return Artifact(model=payload["model"], registry=TargetRegistry(payload["registry"]), metadata=metadata)

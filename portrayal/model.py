@@ -1,0 +1,91 @@
+"""The learner: one TF-IDF vectorization shared by every head, a logistic regression per head.
+
+Heads: one stance head per target (favor / against / neutral, trained and applied only on
+sentences that refer to the target) and one sentence-sentiment head.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion
+
+from .features import window_features
+
+STANCE_LABELS = ("favor", "against", "neutral")
+SENTIMENT_LABELS = ("positive", "negative", "neutral")
+NONE = "none"
+
+
+class PortrayalModel(BaseEstimator):
+    """Stance heads per target plus a sentiment head over one shared sentence vectorization."""
+
+    def __init__(self, target_ids=("musk", "altman"), word_ngrams=(1, 2), char_ngrams=(2, 5),
+                 min_df=2, stance_C=4.0, sentiment_C=4.0, window_hash_features=2**16, random_state=0):
+        self.target_ids = target_ids
+        self.word_ngrams = word_ngrams
+        self.char_ngrams = char_ngrams
+        self.min_df = min_df
+        self.stance_C = stance_C
+        self.sentiment_C = sentiment_C
+        self.window_hash_features = window_hash_features
+        self.random_state = random_state
+
+    def _classifier(self, C: float) -> LogisticRegression:
+        return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
+
+    def _hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.window_hash_features, input_type="string", alternate_sign=False)
+
+    def fit(self, masked_texts, stance_labels: dict, sentiment_labels) -> "PortrayalModel":
+        """Fit on masked sentences; `stance_labels[target]` holds favor/against/neutral/none per sentence."""
+        self.vectorizer_ = FeatureUnion([
+            ("words", TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
+                                      lowercase=True, strip_accents=None)),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df,
+                                      sublinear_tf=True, lowercase=True, max_features=200_000)),
+        ])
+        shared = self.vectorizer_.fit_transform(masked_texts)
+        self.sentiment_head_ = self._classifier(self.sentiment_C).fit(shared, np.asarray(sentiment_labels))
+        self.stance_heads_ = {}
+        for target_id in self.target_ids:
+            labels = np.asarray(stance_labels[target_id])
+            rows = np.flatnonzero(labels != NONE)
+            features = self._stance_features(shared[rows], [masked_texts[i] for i in rows], target_id)
+            self.stance_heads_[target_id] = self._classifier(self.stance_C).fit(features, labels[rows])
+        return self
+
+    def _stance_features(self, shared_rows, masked_texts, target_id):
+        window = self._hasher().transform(window_features(text, target_id) for text in masked_texts)
+        return sparse.hstack([shared_rows, window], format="csr")
+
+    def predict_proba(self, masked_texts, referred: dict):
+        """Sentiment probabilities for all rows, and stance probabilities for rows that refer to each target.
+
+        Returns (sentiment, stance) where sentiment is an (n, 3) array in SENTIMENT_LABELS order and
+        stance[target] is an (n, 3) array in STANCE_LABELS order with NaN rows where not referred.
+        """
+        shared = self.vectorizer_.transform(masked_texts)
+        sentiment = _reorder(self.sentiment_head_, self.sentiment_head_.predict_proba(shared), SENTIMENT_LABELS)
+        stance = {}
+        for target_id, head in self.stance_heads_.items():
+            probabilities = np.full((len(masked_texts), len(STANCE_LABELS)), np.nan)
+            rows = np.flatnonzero(np.asarray(referred[target_id], dtype=bool))
+            if len(rows):
+                features = self._stance_features(shared[rows], [masked_texts[i] for i in rows], target_id)
+                probabilities[rows] = _reorder(head, head.predict_proba(features), STANCE_LABELS)
+            stance[target_id] = probabilities
+        return sentiment, stance
+
+
+def _reorder(classifier, probabilities, labels):
+    """Columns in the documented label order, whatever order the classifier learned them in."""
+    index = {label: i for i, label in enumerate(classifier.classes_)}
+    out = np.zeros((probabilities.shape[0], len(labels)))
+    for j, label in enumerate(labels):
+        if label in index:
+            out[:, j] = probabilities[:, index[label]]
+    return out

@@ -1,0 +1,144 @@
+"""Scoring articles: split, find mentions, run the heads, summarise per target.
+
+`Scorer.score_many` is the one function behind the library, the CLI, HTTP and batch jobs,
+so the same input gives the same output everywhere.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .artifact import Artifact, load_artifact
+from .features import mask_mentions
+from .inputs import ArticleInput, parse_article
+from .language import detect_language
+from .model import NONE, SENTIMENT_LABELS, STANCE_LABELS
+from .segment import Sentence, sentences_from_list, split_sentences
+from .targets import Mention, MentionFinder
+
+# The article leans one way when the mean (favor - against) over the sentences that refer to
+# the target passes this margin; the mean, unlike a sum, does not grow with article length.
+SUMMARY_MARGIN = 0.15
+DECIMALS = 4
+
+
+@dataclass
+class PreparedArticle:
+    """An article split into sentences, with mentions found and sentences masked for the model."""
+
+    id: object
+    text: str
+    sentences: list[Sentence]
+    mentions: list[dict[str, list[Mention]]]
+    masked: list[str]
+
+
+def prepare(finder: MentionFinder, article: ArticleInput) -> PreparedArticle:
+    """Split (unless already split), find mentions, and mask them for the model."""
+    if article.sentences is not None:
+        sentences = sentences_from_list(list(article.sentences))
+        text = "\n".join(article.sentences)
+    else:
+        sentences, text = split_sentences(article.text), article.text
+    mentions = finder.find(sentences)
+    masked = [mask_mentions(s.text, s.start, m) for s, m in zip(sentences, mentions)]
+    return PreparedArticle(article.id, text, sentences, mentions, masked)
+
+
+class Scorer:
+    """Scores articles with a loaded model artifact."""
+
+    def __init__(self, artifact: Artifact):
+        self.artifact = artifact
+        self.model = artifact.model
+        self.finder = MentionFinder(artifact.registry)
+        self.target_ids = tuple(artifact.registry.ids)
+
+    @classmethod
+    def from_dir(cls, model_dir: str | Path) -> "Scorer":
+        return cls(load_artifact(model_dir))
+
+    def score(self, article: dict | ArticleInput) -> dict:
+        """Score one article given as {"id", "text"} or {"id", "sentences"}."""
+        return self.score_many([article])[0]
+
+    def score_many(self, articles) -> list[dict]:
+        """Score several articles with one pass of the model over all their sentences."""
+        parsed = [a if isinstance(a, ArticleInput) else parse_article(a) for a in articles]
+        prepared = [prepare(self.finder, a) for a in parsed]
+        masked = [text for p in prepared for text in p.masked]
+        referred = {t: [t in m for p in prepared for m in p.mentions] for t in self.target_ids}
+        if masked:
+            sentiment, stance = self.model.predict_proba(masked, referred)
+        else:
+            sentiment = np.zeros((0, len(SENTIMENT_LABELS)))
+            stance = {t: np.zeros((0, len(STANCE_LABELS))) for t in self.target_ids}
+        results, row = [], 0
+        for article in prepared:
+            n = len(article.sentences)
+            rows = slice(row, row + n)
+            results.append(self._result(article, sentiment[rows], {t: p[rows] for t, p in stance.items()}))
+            row += n
+        return results
+
+    def _result(self, article: PreparedArticle, sentiment, stance) -> dict:
+        sentences = []
+        for i, sentence in enumerate(article.sentences):
+            targets = {}
+            for target_id in self.target_ids:
+                mentions = article.mentions[i].get(target_id, [])
+                if mentions:
+                    proba = _labelled(STANCE_LABELS, stance[target_id][i])
+                    label = max(proba, key=proba.get)
+                else:
+                    proba, label = None, NONE
+                targets[target_id] = {"stance": label, "proba": proba, "mentions": [m.as_dict() for m in mentions]}
+            sentiment_proba = _labelled(SENTIMENT_LABELS, sentiment[i])
+            sentences.append({
+                "index": sentence.index, "start": sentence.start, "end": sentence.end, "text": sentence.text,
+                "targets": targets,
+                "sentiment": {"label": max(sentiment_proba, key=sentiment_proba.get), "proba": sentiment_proba},
+            })
+        return {
+            "id": article.id,
+            "lang": detect_language(article.text),
+            "model": self.artifact.identity,
+            "sentences": sentences,
+            "summary": self._summary(sentences, sentiment),
+        }
+
+    def _summary(self, sentences: list[dict], sentiment) -> dict:
+        summary = {}
+        for target_id in self.target_ids:
+            judged = [s["targets"][target_id] for s in sentences if s["targets"][target_id]["stance"] != NONE]
+            counts = {label: sum(j["stance"] == label for j in judged) for label in STANCE_LABELS}
+            if judged:
+                score = float(np.mean([j["proba"]["favor"] - j["proba"]["against"] for j in judged]))
+                stance = _lean(score, "favor", "against", "neutral")
+            else:
+                score, stance = None, NONE
+            summary[target_id] = {"stance": stance, "score": _round(score), "sentences": len(judged), "counts": counts}
+        if len(sentiment):
+            tone = float(np.mean(sentiment[:, 0] - sentiment[:, 1]))
+            summary["sentiment"] = {"label": _lean(tone, "positive", "negative", "neutral"), "score": _round(tone)}
+        else:
+            summary["sentiment"] = {"label": "neutral", "score": 0.0}
+        return summary
+
+
+def _lean(score: float, positive: str, negative: str, neutral: str) -> str:
+    if score > SUMMARY_MARGIN:
+        return positive
+    if score < -SUMMARY_MARGIN:
+        return negative
+    return neutral
+
+
+def _round(value):
+    return None if value is None else round(value, DECIMALS)
+
+
+def _labelled(labels, probabilities) -> dict:
+    return {label: round(float(p), DECIMALS) for label, p in zip(labels, probabilities)}

@@ -1,0 +1,54 @@
+"""HTTP routes: POST /score and GET /health."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, current_app, jsonify, request
+
+from portrayal.inputs import ARTICLE_FIELDS, parse_article
+
+from .errors import ApiError
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/health")
+def health():
+    return jsonify({"status": "ok"})
+
+
+def _json_body():
+    if not request.mimetype == "application/json":
+        raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
+    raw = request.get_data(cache=False)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ApiError(400, "invalid_utf8", f"body is not valid UTF-8 (byte {error.start})") from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ApiError(400, "malformed_json", f"body is not valid JSON: {error.msg} at line {error.lineno} "
+                       f"column {error.colno}") from error
+
+
+@bp.post("/score")
+def score():
+    body = _json_body()
+    scorer = current_app.extensions["portrayal.scorer"]
+    if isinstance(body, dict) and "articles" in body:
+        extra = sorted(set(body) - {"articles"})
+        if extra:
+            raise ApiError(400, "invalid_input", f"unknown field(s) beside articles: {', '.join(extra)}", extra[0])
+        items = body["articles"]
+        if not isinstance(items, list) or not items:
+            raise ApiError(400, "invalid_input", "articles must be a non-empty list of article objects", "articles")
+        limit = current_app.config["MAX_ARTICLES"]
+        if len(items) > limit:
+            raise ApiError(400, "invalid_input", f"{len(items)} articles; the limit is {limit} per request", "articles")
+        parsed = [parse_article(item, where=f"articles[{i}].") for i, item in enumerate(items)]
+        return jsonify({"articles": scorer.score_many(parsed)})
+    if not isinstance(body, dict):
+        raise ApiError(400, "invalid_input",
+                       f"body must be an article object ({', '.join(ARTICLE_FIELDS)}) or {{\"articles\": [...]}}")
+    return jsonify(scorer.score(parse_article(body)))

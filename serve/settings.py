@@ -1,0 +1,41 @@
+"""Service settings as data: each has a name, an environment variable, a default and a help text.
+
+The README's settings table is checked against this list by a test.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: object
+    kind: type
+    help: str
+
+
+SETTINGS = (
+    Setting("host", "PORTRAYAL_HOST", "127.0.0.1", str, "address the server listens on"),
+    Setting("port", "PORTRAYAL_PORT", 8000, int, "TCP port"),
+    Setting("workers", "PORTRAYAL_WORKERS", os.cpu_count() or 1, int, "gunicorn worker processes (default: one per core)"),
+    Setting("model_dir", "PORTRAYAL_MODEL_DIR", "models/default", str, "model directory written by `make train`"),
+    Setting("max_body_bytes", "PORTRAYAL_MAX_BODY_BYTES", 1_048_576, int, "largest request body accepted (413 above)"),
+    Setting("max_articles", "PORTRAYAL_MAX_ARTICLES", 64, int, "most articles in one `{\"articles\": [...]}` request"),
+)
+
+
+def load_settings(overrides: dict | None = None, environ=None) -> dict:
+    """Defaults, then environment variables, then explicit overrides."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for setting in SETTINGS:
+        value = environ.get(setting.env, setting.default)
+        try:
+            values[setting.name] = setting.kind(value)
+        except ValueError as error:
+            raise SystemExit(f"{setting.env}={value!r} is not a valid {setting.kind.__name__}") from error
+    values.update(overrides or {})
+    return values

@@ -1,0 +1,1 @@
+"""Training entry point: `python -m train` is `stance train` (see portrayal.training)."""
