@@ -5,7 +5,7 @@ import re
 
 # Short, frequent function words that are rare in the other languages of the list.
 _FUNCTION_WORDS = {
-    "fr": "le la les des du un une et est sont pas que qui pour dans sur avec il elle ce cette au aux ses son mais ont été".split(),
+    "fr": "le la les des du de d l à un une et est sont pas que qui qu pour dans sur avec il elle ce cette au aux ses son mais ont été aussi ne".split(),
     "en": "the and is are was were not that which for with on he his of to this by from has have will would".split(),
     "es": "el la los las y es son no que para con por una del al su pero como más está también entre muy".split(),
     "de": "der die das und ist sind nicht für mit auf ein eine den dem des zu sich auch wird".split(),
