@@ -25,6 +25,9 @@ $(MODEL_DIR)/model.joblib: data/corpus.jsonl data/targets.json $(SOURCES) | $(BI
 train: $(BIN)/stance ## fit the model on data/ and write models/default (prints held-out metrics)
 	$(BIN)/stance train --model $(MODEL_DIR)
 
+eval: $(BIN)/stance ## train on the train split, write reports/eval.md (dev and test figures, confusion plots)
+	$(BIN)/stance eval --model $(MODEL_DIR) --report reports
+
 serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains first if the model is missing)
 	$(BIN)/stance serve --model $(MODEL_DIR)
 

@@ -19,6 +19,16 @@ def _train(args) -> int:
     return 0
 
 
+def _eval(args) -> int:
+    from .artifact import read_metadata
+    from .report import write_report
+    from .training import train
+    metrics = train(args.data, args.targets, args.model)
+    path = write_report(metrics, read_metadata(args.model), args.report)
+    print(f"report written to {path}")
+    return 0
+
+
 def _error_line(line_number: int, error: Exception) -> dict:
     field = getattr(error, "field", None)
     return {"error": {"line": line_number, "message": getattr(error, "message", str(error)), "field": field}}
@@ -82,6 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--targets", default=DEFAULT_REGISTRY, help=f"target registry (default {DEFAULT_REGISTRY})")
     train.add_argument("--model", default=DEFAULT_MODEL_DIR, help=f"output model directory (default {DEFAULT_MODEL_DIR})")
     train.set_defaults(run=_train)
+
+    evaluate = commands.add_parser("eval", help="train, then write the held-out evaluation report")
+    evaluate.add_argument("--data", default=DEFAULT_CORPUS, help=f"corpus JSON Lines (default {DEFAULT_CORPUS})")
+    evaluate.add_argument("--targets", default=DEFAULT_REGISTRY, help=f"target registry (default {DEFAULT_REGISTRY})")
+    evaluate.add_argument("--model", default=DEFAULT_MODEL_DIR, help=f"model directory (default {DEFAULT_MODEL_DIR})")
+    evaluate.add_argument("--report", default="reports", help="report directory (default reports)")
+    evaluate.set_defaults(run=_eval)
 
     score = commands.add_parser("score", help="score JSON Lines articles: one result line per input line")
     score.add_argument("input", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")

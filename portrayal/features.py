@@ -1,19 +1,15 @@
 """Turning sentences into what the model reads.
 
 Every mention of a target is replaced by a placeholder token (`_musk_`, `_altman_`), so
-the shared TF-IDF sees "_musk_ a qualifié _altman_ d'escroc" rather than names, and word
-n-grams around the placeholders carry who does what to whom. Each stance head also gets
-features of the words near its own placeholder, signed by side and distance, which is
-what lets two targets in one sentence receive different stances.
+the shared TF-IDF sees "_musk_ a qualifié _altman_ d'escroc" rather than names: word
+n-grams around the placeholders carry who does what to whom, and the way a target is
+named (full name, title, typo, pronoun) does not change what the model reads.
 """
 from __future__ import annotations
 
 import re
 
 from .targets import Mention
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
-NEAR, FAR = 2, 6  # window sizes in tokens
 
 
 def placeholder(target_id: str) -> str:
@@ -22,35 +18,40 @@ def placeholder(target_id: str) -> str:
 
 def mask_mentions(text: str, offset: int, mentions: dict[str, list[Mention]]) -> str:
     """`text` with each mention (article offsets, hence `offset`) replaced by its target's placeholder."""
-    spans = sorted(
-        ((m.start - offset, m.end - offset, target_id) for target_id, ms in mentions.items() for m in ms),
-        reverse=True,
-    )
+    by_span: dict[tuple[int, int], list[str]] = {}
+    for target_id, target_mentions in mentions.items():
+        for m in target_mentions:
+            by_span.setdefault((m.start - offset, m.end - offset), []).append(placeholder(target_id))
     masked = text
-    for start, end, target_id in spans:
-        masked = f"{masked[:start]} {placeholder(target_id)} {masked[end:]}"
+    for (start, end), tokens in sorted(by_span.items(), reverse=True):  # "les deux hommes" refers to both
+        masked = f"{masked[:start]} {' '.join(tokens)} {masked[end:]}"
     return masked
 
 
-def window_features(masked_text: str, target_id: str) -> list[str]:
-    """Words near the target's placeholders, tagged by side and distance; other targets show as placeholders."""
-    tokens = _TOKEN.findall(masked_text.lower())
-    own = placeholder(target_id)
-    positions = [i for i, token in enumerate(tokens) if token == own]
-    if not positions:
-        return ["no_mention"]
-    features = []
-    for position in positions:
-        if position == 0:
-            features.append("starts_sentence")
-        for i in range(max(0, position - FAR), min(len(tokens), position + FAR + 1)):
-            if i == position or tokens[i] == own:
-                continue
-            distance = abs(i - position)
-            side = "L" if i < position else "R"
-            band = "near" if distance <= NEAR else "far"
-            features.append(f"{side}{band}:{tokens[i]}")
-            features.append(f"win:{tokens[i]}")
-        if position + 1 < len(tokens):
-            features.append(f"R1:{tokens[position + 1]}")
-    return features
+
+# A negation's scope runs from the negation word to the next punctuation mark.
+_NEGATION = re.compile(
+    r"(?<![\w])(?:ne|pas|not|never|no|nor|cannot|jamais|aucun|aucune|sans|ni)(?![\w])|(?<![\w])n['’]|n['’]t(?![\w])",
+    re.IGNORECASE)
+_SCOPE_END = re.compile(r"[.,;:!?»”\"()\[\]—–]")
+_WORD = re.compile(r"\w+")
+
+
+def mark_negation(text: str) -> str:
+    """Lower-cased text whose words inside a negation's scope carry a `neg_` prefix.
+
+    "Altman n'a jamais été un escroc" becomes "altman n' neg_a neg_jamais neg_été neg_un neg_escroc",
+    so the word n-grams of a denial differ from those of the accusation.
+    """
+    out, position = [], 0
+    lowered = text.lower()
+    for negation in _NEGATION.finditer(lowered):
+        if negation.start() < position:
+            continue
+        end = _SCOPE_END.search(lowered, negation.end())
+        scope_end = end.start() if end else len(lowered)
+        out.append(lowered[position:negation.end()])
+        out.append(_WORD.sub(lambda w: "neg_" + w.group(), lowered[negation.end():scope_end]))
+        position = scope_end
+    out.append(lowered[position:])
+    return "".join(out)

@@ -1,19 +1,20 @@
 """The learner: one TF-IDF vectorization shared by every head, a logistic regression per head.
 
 Heads: one stance head per target (favor / against / neutral, trained and applied only on
-sentences that refer to the target) and one sentence-sentiment head.
+sentences that refer to the target) and one sentence-sentiment head. The sentence is read
+with each target's mentions replaced by that target's placeholder, so word n-grams such as
+"qualifié _altman_" tell the heads who is judged. Extra per-target features of the words
+around the mention were tried and lowered 4-fold cross-validated macro-F1 by 2 points.
 """
 from __future__ import annotations
 
 import numpy as np
-from scipy import sparse
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion
 
-from .features import window_features
+from .features import mark_negation
 
 STANCE_LABELS = ("favor", "against", "neutral")
 SENTIMENT_LABELS = ("positive", "negative", "neutral")
@@ -24,29 +25,28 @@ class PortrayalModel(BaseEstimator):
     """Stance heads per target plus a sentiment head over one shared sentence vectorization."""
 
     def __init__(self, target_ids=("musk", "altman"), word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 min_df=2, stance_C=4.0, sentiment_C=4.0, window_hash_features=2**16, random_state=0):
+                 min_df=2, max_char_features=200_000, negation_scope=True, stance_C=4.0, sentiment_C=4.0,
+                 random_state=0):
         self.target_ids = target_ids
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
+        self.max_char_features = max_char_features
+        self.negation_scope = negation_scope
         self.stance_C = stance_C
         self.sentiment_C = sentiment_C
-        self.window_hash_features = window_hash_features
         self.random_state = random_state
 
     def _classifier(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
 
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=self.window_hash_features, input_type="string", alternate_sign=False)
-
     def fit(self, masked_texts, stance_labels: dict, sentiment_labels) -> "PortrayalModel":
         """Fit on masked sentences; `stance_labels[target]` holds favor/against/neutral/none per sentence."""
         self.vectorizer_ = FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
-                                      lowercase=True, strip_accents=None)),
+                                      preprocessor=mark_negation if self.negation_scope else None)),
             ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df,
-                                      sublinear_tf=True, lowercase=True, max_features=200_000)),
+                                      sublinear_tf=True, lowercase=True, max_features=self.max_char_features)),
         ])
         shared = self.vectorizer_.fit_transform(masked_texts)
         self.sentiment_head_ = self._classifier(self.sentiment_C).fit(shared, np.asarray(sentiment_labels))
@@ -54,13 +54,8 @@ class PortrayalModel(BaseEstimator):
         for target_id in self.target_ids:
             labels = np.asarray(stance_labels[target_id])
             rows = np.flatnonzero(labels != NONE)
-            features = self._stance_features(shared[rows], [masked_texts[i] for i in rows], target_id)
-            self.stance_heads_[target_id] = self._classifier(self.stance_C).fit(features, labels[rows])
+            self.stance_heads_[target_id] = self._classifier(self.stance_C).fit(shared[rows], labels[rows])
         return self
-
-    def _stance_features(self, shared_rows, masked_texts, target_id):
-        window = self._hasher().transform(window_features(text, target_id) for text in masked_texts)
-        return sparse.hstack([shared_rows, window], format="csr")
 
     def predict_proba(self, masked_texts, referred: dict):
         """Sentiment probabilities for all rows, and stance probabilities for rows that refer to each target.
@@ -75,8 +70,7 @@ class PortrayalModel(BaseEstimator):
             probabilities = np.full((len(masked_texts), len(STANCE_LABELS)), np.nan)
             rows = np.flatnonzero(np.asarray(referred[target_id], dtype=bool))
             if len(rows):
-                features = self._stance_features(shared[rows], [masked_texts[i] for i in rows], target_id)
-                probabilities[rows] = _reorder(head, head.predict_proba(features), STANCE_LABELS)
+                probabilities[rows] = _reorder(head, head.predict_proba(shared[rows]), STANCE_LABELS)
             stance[target_id] = probabilities
         return sentiment, stance
 

@@ -82,9 +82,8 @@ class TargetRegistry:
             )
         except (KeyError, TypeError) as error:
             raise ModelArtifactError(f"target registry is malformed: missing {error}") from error
-        self.group_references = tuple(
-            phrase for phrases in document.get("group_references", {}).values() for phrase in phrases
-        )
+        self.group_references = _flatten(document.get("group_references", {}))
+        self.carried_references = _flatten(document.get("carried_references", {}))
         self.document = document
 
     @classmethod
@@ -94,6 +93,10 @@ class TargetRegistry:
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(target.id for target in self.targets)
+
+
+def _flatten(by_language: dict) -> tuple[str, ...]:
+    return tuple(phrase for phrases in by_language.values() for phrase in phrases)
 
 
 def _phrase_pattern(phrase: str) -> str:
@@ -108,7 +111,7 @@ def _phrase_pattern(phrase: str) -> str:
     return prefix + body
 
 
-def _alternation(phrases, case_sensitive: bool) -> re.Pattern | None:
+def _alternation(phrases, case_sensitive: bool, not_before: str = "") -> re.Pattern | None:
     if not phrases:
         return None
     ordered = sorted(set(phrases), key=len, reverse=True)
@@ -116,7 +119,7 @@ def _alternation(phrases, case_sensitive: bool) -> re.Pattern | None:
         ordered = ordered + [p.upper() for p in ordered if p.upper() != p]
     body = "|".join(_phrase_pattern(p) for p in ordered)
     flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w])", flags)
+    return re.compile(rf"(?<![\w])(?:{body})(?![\w]){not_before}", flags)
 
 
 class MentionFinder:
@@ -137,6 +140,9 @@ class MentionFinder:
         self._group = _alternation(registry.group_references, case_sensitive=False)
         pronouns = {p for target in registry.targets for p in target.pronouns}
         self._pronoun = _alternation(pronouns, case_sensitive=False)
+        # "le patron" refers to the focus; "le patron de Meta" is somebody else.
+        self._carried = _alternation(registry.carried_references, case_sensitive=False,
+                                     not_before=r"(?!\s+(?:de|du|des|d['’]|of)\b)")
 
     def explicit_mentions(self, sentence: Sentence) -> dict[str, list[Mention]]:
         """Names, aliases, titles and group references, longest match first, no overlaps."""
@@ -163,18 +169,23 @@ class MentionFinder:
     def _mention(self, sentence: Sentence, start: int, end: int, via: str) -> Mention:
         return Mention(sentence.start + start, sentence.start + end, sentence.text[start:end], via)
 
-    def _pronoun_spans(self, text: str) -> list[tuple[int, int]]:
-        if not self._pronoun:
-            return []
-        impersonal = {m.start() for m in _IMPERSONAL_IL.finditer(text)}
-        return [(m.start(), m.end()) for m in self._pronoun.finditer(text) if m.start() not in impersonal]
+    def _pronoun_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """Pronouns (impersonal "il" excluded) and carried titles, which refer to the focus."""
+        spans = []
+        if self._pronoun:
+            impersonal = {m.start() for m in _IMPERSONAL_IL.finditer(text)}
+            spans += [(m.start(), m.end(), PRONOUN) for m in self._pronoun.finditer(text) if m.start() not in impersonal]
+        if self._carried:
+            titles = [(m.start(), m.end(), TITLE) for m in self._carried.finditer(text)]
+            spans = [s for s in spans if not any(t[0] <= s[0] < t[1] for t in titles)] + titles
+        return spans
 
     def _speaker_spans(self, text: str) -> list[tuple[int, int]]:
         """First-person words inside quotes: the quote's speaker refers to himself."""
         spans = []
         for quote in _QUOTED.finditer(text):
             for match in _FIRST_PERSON.finditer(quote.group()):
-                spans.append((quote.start() + match.start(), quote.start() + match.end()))
+                spans.append((quote.start() + match.start(), quote.start() + match.end(), PRONOUN))
         return spans
 
     def find(self, sentences: list[Sentence]) -> list[dict[str, list[Mention]]]:
@@ -195,7 +206,7 @@ class MentionFinder:
                 else:
                     spans += self._speaker_spans(sentence.text)
                 if spans:
-                    mentions[carried] = [self._mention(sentence, s, e, PRONOUN) for s, e in sorted(spans)]
+                    mentions[carried] = [self._mention(sentence, s, e, via) for s, e, via in sorted(spans)]
             if mentions and not linked_subject:
                 focus = min(mentions, key=lambda t: mentions[t][0].start)
             gap = 0 if mentions else gap + 1

@@ -1,0 +1,76 @@
+"""The evaluation report: reports/eval.md with confusion matrices as PNG plots."""
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def _plot_confusion(confusion: dict, title: str, path: Path) -> None:
+    import matplotlib
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    labels, matrix = confusion["labels"], confusion["matrix"]
+    figure, axes = plt.subplots(figsize=(4.2, 3.6), dpi=110)
+    image = axes.imshow(matrix, cmap="Blues")
+    axes.set_xticks(range(len(labels)), labels, rotation=30)
+    axes.set_yticks(range(len(labels)), labels)
+    axes.set_xlabel("predicted")
+    axes.set_ylabel("gold")
+    axes.set_title(title, fontsize=10)
+    peak = max((max(row) for row in matrix), default=0)
+    for i, row in enumerate(matrix):
+        for j, value in enumerate(row):
+            axes.text(j, i, value, ha="center", va="center", color="white" if value > peak / 2 else "black")
+    figure.colorbar(image, ax=axes, fraction=0.046)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+
+
+def _per_class_table(per_class: dict) -> list[str]:
+    lines = ["| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines += [f"| {label} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+              for label, v in per_class.items()]
+    return lines
+
+
+def write_report(metrics: dict, metadata: dict, out_dir: str | Path) -> Path:
+    """Write eval.md and the confusion-matrix PNGs for each held-out split into `out_dir`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    lines = ["# Evaluation report", "",
+             f"Model `{metadata['name']}` version `{metadata['version']}` (sha256 `{metadata['sha256'][:12]}…`), "
+             f"trained on {metadata['data']['corpus']['train_sentences']} sentences of the train split; "
+             "figures on the held-out dev and test splits (split by article). Written by `make eval`.", "",
+             "Stance macro-F1 is over the four labels favor / against / neutral / none, so it counts mention "
+             "detection too; F_avg is the mean F1 of favor and against.", ""]
+    for split, figures in metrics.items():
+        lines += [f"## {split} ({figures['sentences']} sentences, {figures['articles']} articles)", "",
+                  "| head | macro-F1 | F_avg | accuracy | mention P | mention R | mention F1 |",
+                  "|---|---|---|---|---|---|---|"]
+        for target_id, t in figures["targets"].items():
+            m = t["mention"]
+            lines.append(f"| {target_id} | {t['macro_f1']:.3f} | {t['f_avg']:.3f} | {t['accuracy']:.3f} | "
+                         f"{m['precision']:.3f} | {m['recall']:.3f} | {m['f1']:.3f} |")
+        s = figures["sentiment"]
+        lines += [f"| sentiment | {s['macro_f1']:.3f} | | {s['accuracy']:.3f} | | | |", ""]
+        lines += ["### By language", "", "| language | sentences | " + " | ".join(
+            f"{t} macro-F1 | {t} F_avg" for t in figures["targets"]) + " | sentiment macro-F1 |",
+            "|---|---|" + "---|---|" * len(figures["targets"]) + "---|"]
+        for lang, v in figures["by_language"].items():
+            cells = " | ".join(f"{v[f'{t}_macro_f1']:.3f} | {v[f'{t}_f_avg']:.3f}" for t in figures["targets"])
+            lines.append(f"| {lang} | {v['sentences']} | {cells} | {v['sentiment_macro_f1']:.3f} |")
+        lines.append("")
+        for head, h in [*figures["targets"].items(), ("sentiment", s)]:
+            picture = f"confusion_{split}_{head}.png"
+            _plot_confusion(h["confusion"], f"{head} ({split})", out_dir / picture)
+            lines += [f"### {head}", "", *_per_class_table(h["per_class"]), "", f"![{head} confusion]({picture})", ""]
+        lines += ["### Most confident errors", "", "| id | target | gold | predicted | confidence | sentence |",
+                  "|---|---|---|---|---|---|"]
+        for e in figures["worst_errors"]:
+            text = e["text"].replace("|", "\\|")
+            lines.append(f"| {e['id']} | {e['target']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | {text} |")
+        lines.append("")
+    path = out_dir / "eval.md"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
