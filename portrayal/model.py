@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import FeatureUnion
+from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from .features import mark_negation
+from .hashing import HashedCharNgrams
 
 STANCE_LABELS = ("favor", "against", "neutral")
 SENTIMENT_LABELS = ("positive", "negative", "neutral")
@@ -25,13 +26,13 @@ class PortrayalModel(BaseEstimator):
     """Stance heads per target plus a sentiment head over one shared sentence vectorization."""
 
     def __init__(self, target_ids=("musk", "altman"), word_ngrams=(1, 2), char_ngrams=(2, 5),
-                 min_df=2, max_char_features=200_000, negation_scope=True, stance_C=4.0, sentiment_C=4.0,
+                 min_df=2, char_hash_bits=20, negation_scope=True, stance_C=4.0, sentiment_C=4.0,
                  random_state=0):
         self.target_ids = target_ids
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
         self.min_df = min_df
-        self.max_char_features = max_char_features
+        self.char_hash_bits = char_hash_bits
         self.negation_scope = negation_scope
         self.stance_C = stance_C
         self.sentiment_C = sentiment_C
@@ -45,8 +46,8 @@ class PortrayalModel(BaseEstimator):
         self.vectorizer_ = FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
                                       preprocessor=mark_negation if self.negation_scope else None)),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=self.char_ngrams, min_df=self.min_df,
-                                      sublinear_tf=True, lowercase=True, max_features=self.max_char_features)),
+            ("chars", make_pipeline(HashedCharNgrams(self.char_ngrams, self.char_hash_bits, self.min_df),
+                                    TfidfTransformer(sublinear_tf=True))),
         ])
         shared = self.vectorizer_.fit_transform(masked_texts)
         self.sentiment_head_ = self._classifier(self.sentiment_C).fit(shared, np.asarray(sentiment_labels))

@@ -8,6 +8,7 @@ undone so that a quote stays with the sentence that reports it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -16,6 +17,7 @@ from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenc
 
 _OPENING_QUOTES = {"«": "»", "“": "”"}
 _LINE = re.compile(r"[^\n\r]+")
+_QUOTE_MARK = re.compile("[«»“”]")
 _QUOTE_OR_EXCLAMATION_END = re.compile(r"(?:[»”\"]|[!?…]\s*[»”\"]?)\s*$")
 
 
@@ -53,15 +55,26 @@ def _tokenizer() -> PunktSentenceTokenizer:
     return _NewsPunkt(params, lang_vars=_NewsLanguageVars())
 
 
-def _inside_quote(text: str, position: int) -> bool:
-    """True when `position` lies between an opening « or “ and its closing mark."""
-    depth = 0
-    for char in text[:position]:
-        if char in _OPENING_QUOTES:
-            depth += 1
-        elif char in _OPENING_QUOTES.values() and depth:
-            depth -= 1
-    return depth > 0
+class _QuoteDepth:
+    """Nesting depth of « » and “ ” quotes at any position of a line, from one scan."""
+
+    def __init__(self, line: str):
+        self.positions, self.depths = [], []
+        depth = 0
+        for match in _QUOTE_MARK.finditer(line):
+            if match.group() in _OPENING_QUOTES:
+                depth += 1
+            elif depth:
+                depth -= 1
+            self.positions.append(match.start())
+            self.depths.append(depth)
+        closings = [line.rfind(closing) for closing in _OPENING_QUOTES.values()]
+        self.last_closing = max(closings)
+
+    def inside_closed_quote(self, position: int) -> bool:
+        """True when `position` lies inside a quote that is closed later on the same line."""
+        i = bisect_right(self.positions, position - 1) - 1
+        return i >= 0 and self.depths[i] > 0 and self.last_closing >= position
 
 
 def _realign_opening_quotes(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -79,10 +92,11 @@ def _realign_opening_quotes(line: str, spans: list[tuple[int, int]]) -> list[tup
 
 def _line_spans(line: str) -> list[tuple[int, int]]:
     spans = _realign_opening_quotes(line, _tokenizer().span_tokenize(line))
+    quotes = _QuoteDepth(line)
     merged: list[tuple[int, int]] = []
     for start, end in spans:
         if merged and (
-            (_inside_quote(line, start) and _quote_closes_after(line, start))
+            quotes.inside_closed_quote(start)
             or _continues_reported_speech(line[merged[-1][0]:merged[-1][1]], line[start:end])
         ):
             merged[-1] = (merged[-1][0], end)
@@ -94,12 +108,6 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
 def _continues_reported_speech(previous: str, following: str) -> bool:
     """« Non merci ! » a-t-il écrit: a quote or ?/! followed by a lower-case clause."""
     return bool(_QUOTE_OR_EXCLAMATION_END.search(previous)) and following[:1].islower()
-
-
-def _quote_closes_after(line: str, position: int) -> bool:
-    """Only keep a quote together when it is closed later on the same line."""
-    rest = line[position:]
-    return any(closing in rest for closing in _OPENING_QUOTES.values())
 
 
 def split_sentences(text: str) -> list[Sentence]:

@@ -23,7 +23,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     app.extensions["portrayal.scorer"] = scorer or Scorer.from_dir(settings["model_dir"])
-    from .api import bp
-    app.register_blueprint(bp)
+    from . import api, page
+    app.register_blueprint(api.bp)
+    app.register_blueprint(page.bp)
     register_error_handlers(app)
     return app
