@@ -75,6 +75,13 @@ def _score(args) -> int:
     return 1 if failures else 0
 
 
+def _batch(args) -> int:
+    from .batch import run_batch
+    summary = run_batch(args.input, args.output, args.model, scheduler=args.scheduler, workers=args.workers,
+                        partition_size=args.partition_size)
+    return 1 if summary["errors"] else 0
+
+
 def _serve(args) -> int:
     from serve.server import run  # the HTTP layer lives outside the core package
     overrides = {k: v for k, v in {"host": args.host, "port": args.port, "workers": args.workers,
@@ -104,6 +111,15 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("input", nargs="?", default="-", help="JSON Lines file, or - for standard input (default)")
     score.add_argument("--model", default=DEFAULT_MODEL_DIR, help=f"model directory (default {DEFAULT_MODEL_DIR})")
     score.set_defaults(run=_score)
+
+    batch = commands.add_parser("batch", help="score an archive on Dask into Parquet (resumable)")
+    batch.add_argument("--input", required=True, help="JSON Lines (.jsonl, .jsonl.gz) or Parquet file, directory or glob")
+    batch.add_argument("--output", required=True, help="output directory (sentences/, articles/, errors/)")
+    batch.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://HOST:8786")
+    batch.add_argument("--workers", type=int, default=2, help="workers of the local cluster (default 2)")
+    batch.add_argument("--partition-size", type=int, default=2000, help="articles per partition (default 2000)")
+    batch.add_argument("--model", default=DEFAULT_MODEL_DIR, help=f"model directory (default {DEFAULT_MODEL_DIR})")
+    batch.set_defaults(run=_batch)
 
     serve = commands.add_parser("serve", help="serve POST /score over HTTP with gunicorn")
     serve.add_argument("--host")

@@ -36,6 +36,7 @@ _IMPERSONAL_IL = re.compile(
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"(?<![\w-])(?:je|j['’]|moi|mon|ma|mes|I|me|my|myself)(?![\w])", re.IGNORECASE)
+_WORD = re.compile(r"\w+")
 _QUOTED = re.compile(r"«[^»]*»|“[^”]*”|\"[^\"]*\"")
 
 
@@ -111,15 +112,19 @@ def _phrase_pattern(phrase: str) -> str:
     return prefix + body
 
 
-def _alternation(phrases, case_sensitive: bool, not_before: str = "") -> re.Pattern | None:
-    if not phrases:
-        return None
+def _alternation_body(phrases, case_sensitive: bool) -> str:
+    """Longest phrase first; case-sensitive phrases also match in capitals (headlines)."""
     ordered = sorted(set(phrases), key=len, reverse=True)
     if case_sensitive:
         ordered = ordered + [p.upper() for p in ordered if p.upper() != p]
-    body = "|".join(_phrase_pattern(p) for p in ordered)
-    flags = 0 if case_sensitive else re.IGNORECASE
-    return re.compile(rf"(?<![\w])(?:{body})(?![\w]){not_before}", flags)
+        return "|".join(_phrase_pattern(p) for p in ordered)
+    return "(?i:" + "|".join(_phrase_pattern(p) for p in ordered) + ")"
+
+
+def _alternation(phrases, case_sensitive: bool, not_before: str = "") -> re.Pattern | None:
+    if not phrases:
+        return None
+    return re.compile(rf"(?<![\w])(?:{_alternation_body(phrases, case_sensitive)})(?![\w]){not_before}")
 
 
 class MentionFinder:
@@ -127,17 +132,22 @@ class MentionFinder:
 
     def __init__(self, registry: TargetRegistry):
         self.registry = registry
-        self._patterns: list[tuple[str, str, re.Pattern]] = []
-        for target in registry.targets:
-            for via, phrases, case_sensitive in (
-                (NAME, target.names + target.misspellings, True),
-                (TITLE, target.titles, False),
-                (ALIAS, target.aliases, False),
-            ):
-                pattern = _alternation(phrases, case_sensitive)
-                if pattern:
-                    self._patterns.append((target.id, via, pattern))
-        self._group = _alternation(registry.group_references, case_sensitive=False)
+        # One regex for every explicit reference, one named group per (target, way), so a sentence
+        # is scanned once. Longer kinds come first: at one position the first group that matches wins.
+        groups: list[tuple[str, tuple[str, ...], str, str]] = []
+        for via, case_sensitive in ((TITLE, False), (ALIAS, False), (NAME, True)):
+            for target in registry.targets:
+                phrases = {TITLE: target.titles, ALIAS: target.aliases, NAME: target.names + target.misspellings}[via]
+                if phrases:
+                    groups.append((f"g{len(groups)}", (target.id,), via, _alternation_body(phrases, case_sensitive)))
+            if via == ALIAS and registry.group_references:
+                groups.append((f"g{len(groups)}", registry.ids, ALIAS,
+                               _alternation_body(registry.group_references, case_sensitive=False)))
+        self._explicit = re.compile("|".join(rf"(?P<{name}>(?<![\w])(?:{body})(?![\w]))" for name, _, _, body in groups))
+        self._groups = {name: (target_ids, via) for name, target_ids, via, _ in groups}
+        # Every phrase ends with one of these words: a sentence with none of them needs no scan.
+        phrases = [p for t in registry.targets for p in t.names + t.misspellings + t.titles + t.aliases]
+        self._last_words = {_WORD.findall(p.lower())[-1] for p in phrases + list(registry.group_references)}
         pronouns = {p for target in registry.targets for p in target.pronouns}
         self._pronoun = _alternation(pronouns, case_sensitive=False)
         # "le patron" refers to the focus; "le patron de Meta" is somebody else.
@@ -145,25 +155,14 @@ class MentionFinder:
                                      not_before=r"(?!\s+(?:de|du|des|d['’]|of)\b)")
 
     def explicit_mentions(self, sentence: Sentence) -> dict[str, list[Mention]]:
-        """Names, aliases, titles and group references, longest match first, no overlaps."""
-        candidates = []
-        for target_id, via, pattern in self._patterns:
-            for match in pattern.finditer(sentence.text):
-                candidates.append((match.start(), match.end(), (target_id,), via))
-        if self._group:
-            for match in self._group.finditer(sentence.text):
-                candidates.append((match.start(), match.end(), self.registry.ids, ALIAS))
-        candidates.sort(key=lambda c: (-(c[1] - c[0]), c[0]))
-        taken: list[tuple[int, int]] = []
+        """Names, aliases, titles and group references, leftmost first, without overlaps."""
         found: dict[str, list[Mention]] = {}
-        for start, end, target_ids, via in candidates:
-            if any(start < t_end and t_start < end for t_start, t_end in taken):
-                continue
-            taken.append((start, end))
+        if self._last_words.isdisjoint(_WORD.findall(sentence.text.lower())):
+            return found
+        for match in self._explicit.finditer(sentence.text):
+            target_ids, via = self._groups[match.lastgroup]
             for target_id in target_ids:
-                found.setdefault(target_id, []).append(self._mention(sentence, start, end, via))
-        for mentions in found.values():
-            mentions.sort(key=lambda m: m.start)
+                found.setdefault(target_id, []).append(self._mention(sentence, match.start(), match.end(), via))
         return found
 
     def _mention(self, sentence: Sentence, start: int, end: int, via: str) -> Mention:

@@ -64,9 +64,12 @@ def net(proba: dict) -> float:
 
 
 def score_in_page(page, text: str) -> None:
+    """Paste, click, and wait for the sentences (or fail with the error the page shows instead)."""
     page.fill("#article", text)
     page.click("#score")
-    page.wait_for_selector("#sentences .sentence", timeout=WAIT_MS)
+    page.wait_for_selector("#sentences .sentence, #error:not([hidden])", timeout=WAIT_MS)
+    if page.is_visible("#error"):
+        pytest.fail(f"the page showed an error instead of the scores: {page.text_content('#error')}")
 
 
 # --- fixtures --------------------------------------------------------------------------------
