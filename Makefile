@@ -1,6 +1,6 @@
 # portrayal: stance toward Musk and Altman in news. `make` lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help install train serve test eval clean
+.PHONY: help install train serve test eval bench-batch bench-newsmtsc clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -33,6 +33,9 @@ serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains 
 
 test: $(BIN)/stance ## run the test suite
 	$(BIN)/python -m pytest
+
+bench-batch: $(MODEL_DIR)/model.joblib ## score 100,000 generated articles on Dask with 1 and 2 workers
+	$(BIN)/python bench/batch.py --model $(MODEL_DIR)
 
 clean: ## remove the virtual environment and trained models
 	rm -rf $(VENV) models

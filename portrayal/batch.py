@@ -11,6 +11,7 @@ import glob
 import gzip
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -181,9 +182,13 @@ def _check_manifest(output: Path, manifest: dict) -> None:
 
 
 def run_batch(input_pattern: str, output_dir: str, model_dir: str, scheduler: str | None = None,
-              workers: int = 2, partition_size: int = DEFAULT_PARTITION_SIZE, log=print) -> dict:
-    """Score every article the input names into `output_dir` on a Dask cluster; resumable."""
-    from distributed import Client, LocalCluster, progress
+              workers: int = 2, partition_size: int = DEFAULT_PARTITION_SIZE, log=print, client=None) -> dict:
+    """Score every article the input names into `output_dir` on a Dask cluster; resumable.
+
+    The cluster is `client`'s if given, else the scheduler at `scheduler`, else a local
+    cluster of `workers` processes started and closed here.
+    """
+    from distributed import Client, LocalCluster
 
     started = time.perf_counter()
     model_dir = str(Path(model_dir).resolve())
@@ -198,20 +203,29 @@ def run_batch(input_pattern: str, output_dir: str, model_dir: str, scheduler: st
     todo = [p for p in partitions if not (output / "_done" / f"{p.name}.json").exists()]
     log(f"{len(partitions)} partitions in {len(files)} file(s); {len(partitions) - len(todo)} already done, "
         f"{len(todo)} to score")
-    if todo:
+    if todo and client is not None:
+        _run_on(client, todo, model_dir, output, log)
+    elif todo:
         cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                                                       dashboard_address="127.0.0.1:0")
-        with Client(scheduler or cluster) as client:
-            log(f"Dask dashboard: {client.dashboard_link}")
-            futures = client.map(score_partition, todo, model_dir=model_dir, output_dir=str(output),
-                                 pure=False, retries=2)
-            progress(futures)
-            client.gather(futures)
+        with Client(scheduler or cluster) as own_client:
+            _run_on(own_client, todo, model_dir, output, log)
         if cluster is not None:
             cluster.close()
     summary = _summary(output, len(partitions), len(partitions) - len(todo), time.perf_counter() - started)
     log(json.dumps(summary))
     return summary
+
+
+def _run_on(client, todo: list[Partition], model_dir: str, output: Path, log) -> None:
+    from distributed import progress, wait
+    log(f"Dask dashboard: {client.dashboard_link}")
+    futures = client.map(score_partition, todo, model_dir=model_dir, output_dir=str(output), pure=False, retries=2)
+    if sys.stdout.isatty():
+        progress(futures)  # a console bar; the dashboard's progress page shows the same tasks
+    else:
+        wait(futures)
+    client.gather(futures)
 
 
 def _summary(output: Path, partitions: int, skipped: int, seconds: float) -> dict:
