@@ -5,7 +5,10 @@ from flask import Flask
 
 from portrayal.scoring import Scorer
 
+from .auth import register_api_key
 from .errors import register_error_handlers
+from .metrics import register_metrics
+from .request_log import configure_logging, register_request_log
 from .settings import load_settings
 
 
@@ -17,14 +20,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     test_config = dict(test_config or {})
     scorer = test_config.pop("scorer", None)
     settings = load_settings(test_config)
+    configure_logging(settings["log_level"])
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings["max_body_bytes"], MAX_ARTICLES=settings["max_articles"],
                       JSON_SORT_KEYS=False, SETTINGS=settings)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    app.extensions["portrayal.scorer"] = scorer or Scorer.from_dir(settings["model_dir"])
-    from . import api, page
-    app.register_blueprint(api.bp)
-    app.register_blueprint(page.bp)
+    scorer = scorer or Scorer.from_dir(settings["model_dir"])
+    app.extensions["portrayal.scorer"] = scorer
+    # Order matters: the request id and start time come first, so that a refused key is logged too.
+    register_request_log(app)
+    register_api_key(app, settings["api_key"])
+    register_metrics(app, scorer)
+    from . import api, openapi, page, status
+    for module in (api, status, openapi, page):
+        app.register_blueprint(module.bp)
     register_error_handlers(app)
     return app

@@ -1,4 +1,4 @@
-"""HTTP routes: POST /score and GET /health."""
+"""POST /score: one article or a list of them, answered with the result schema."""
 from __future__ import annotations
 
 import json
@@ -8,13 +8,9 @@ from flask import Blueprint, current_app, jsonify, request
 from portrayal.inputs import ARTICLE_FIELDS, parse_article
 
 from .errors import ApiError
+from .request_log import note_scored
 
 bp = Blueprint("api", __name__)
-
-
-@bp.get("/health")
-def health():
-    return jsonify({"status": "ok"})
 
 
 def _json_body():
@@ -26,10 +22,34 @@ def _json_body():
     except UnicodeDecodeError as error:
         raise ApiError(400, "invalid_utf8", f"body is not valid UTF-8 (byte {error.start})") from error
     try:
-        return json.loads(text)
+        body = json.loads(text)
     except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json", f"body is not valid JSON: {error.msg} at line {error.lineno} "
                        f"column {error.colno}") from error
+    except RecursionError as error:
+        raise ApiError(400, "malformed_json", "body is not usable JSON: nested too deeply") from error
+    except ValueError as error:  # e.g. an integer of more digits than Python converts
+        raise ApiError(400, "malformed_json", f"body is not usable JSON: {error}") from error
+    if "\\u" in text:
+        _refuse_lone_surrogates(body)
+    return body
+
+
+def _refuse_lone_surrogates(body) -> None:
+    # JSON may escape half of a UTF-16 pair (\ud800) alone; that is no character, cannot be
+    # written back as UTF-8, and would only fail later, in the answer.
+    try:
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ApiError(400, "invalid_input", "a string holds an unpaired surrogate escape "
+                       f"({error.object[error.start]!r}), which is not a character") from error
+    except RecursionError as error:
+        raise ApiError(400, "malformed_json", "body is not usable JSON: nested too deeply") from error
+
+
+def _scored(results: list[dict]) -> list[dict]:
+    note_scored(len(results), sum(len(result["sentences"]) for result in results))
+    return results
 
 
 @bp.post("/score")
@@ -47,8 +67,8 @@ def score():
         if len(items) > limit:
             raise ApiError(400, "invalid_input", f"{len(items)} articles; the limit is {limit} per request", "articles")
         parsed = [parse_article(item, where=f"articles[{i}].") for i, item in enumerate(items)]
-        return jsonify({"articles": scorer.score_many(parsed)})
+        return jsonify({"articles": _scored(scorer.score_many(parsed))})
     if not isinstance(body, dict):
         raise ApiError(400, "invalid_input",
                        f"body must be an article object ({', '.join(ARTICLE_FIELDS)}) or {{\"articles\": [...]}}")
-    return jsonify(scorer.score(parse_article(body)))
+    return jsonify(_scored([scorer.score(parse_article(body))])[0])

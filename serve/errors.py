@@ -3,34 +3,40 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from portrayal.errors import InputError
 
+from .request_log import current_request_id
+
 log = logging.getLogger(__name__)
 
-_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "body_too_large",
-          415: "unsupported_media_type", 500: "internal_error"}
+# The code for each status when the error comes from Flask or werkzeug rather than from us.
+_CODES = {400: "bad_request", 401: "unauthorized", 404: "not_found", 405: "method_not_allowed",
+          413: "body_too_large", 415: "unsupported_media_type", 500: "internal_error", 503: "not_ready"}
 
 
 class ApiError(Exception):
-    """An error the caller can fix, carrying its HTTP status."""
+    """An error the caller can fix (or wait out), carrying its HTTP status and any headers it needs."""
 
-    def __init__(self, status: int, code: str, message: str, field: str | None = None):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 headers: dict | None = None):
         super().__init__(message)
         self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = dict(headers or {})
 
 
-def error_response(status: int, code: str, message: str, field: str | None = None):
+def error_response(status: int, code: str, message: str, field: str | None = None, headers: dict | None = None):
+    """The one error shape, as a Flask response tuple."""
     body = {"error": {"status": status, "code": code, "message": message, "field": field}}
-    return jsonify(body), status
+    return jsonify(body), status, dict(headers or {})
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ApiError)
     def _api_error(error: ApiError):
-        return error_response(error.status, error.code, error.message, error.field)
+        return error_response(error.status, error.code, error.message, error.field, error.headers)
 
     @app.errorhandler(InputError)
     def _input_error(error: InputError):
@@ -39,9 +45,13 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
-        return error_response(status, _CODES.get(status, "http_error"), error.description or error.name)
+        headers = {"Allow": ", ".join(error.valid_methods)} if getattr(error, "valid_methods", None) else {}
+        return error_response(status, _CODES.get(status, "http_error"), error.description or error.name,
+                              headers=headers)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
-        log.exception("unhandled error")  # the traceback goes to the log only
+        # The traceback goes to the log only, under the request id the caller sees in X-Request-Id.
+        log.exception("unhandled error", extra={"fields": {
+            "request_id": current_request_id(), "method": request.method, "path": request.path}})
         return error_response(500, "internal_error", "internal server error")

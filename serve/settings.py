@@ -15,6 +15,7 @@ class Setting:
     default: object
     kind: type
     help: str
+    choices: tuple = ()  # when not empty, the only values accepted
 
 
 SETTINGS = (
@@ -24,6 +25,11 @@ SETTINGS = (
     Setting("model_dir", "PORTRAYAL_MODEL_DIR", "models/default", str, "model directory written by `make train`"),
     Setting("max_body_bytes", "PORTRAYAL_MAX_BODY_BYTES", 1_048_576, int, "largest request body accepted (413 above)"),
     Setting("max_articles", "PORTRAYAL_MAX_ARTICLES", 64, int, "most articles in one `{\"articles\": [...]}` request"),
+    Setting("api_key", "PORTRAYAL_API_KEY", "", str,
+            "when set, every endpoint but `/health` and `/ready` needs `Authorization: Bearer <key>` (401 otherwise)"),
+    Setting("log_level", "PORTRAYAL_LOG_LEVEL", "info", str,
+            "least severe JSON log lines written: `debug`, `info`, `warning` or `error`",
+            choices=("debug", "info", "warning", "error")),
 )
 
 
@@ -37,5 +43,7 @@ def load_settings(overrides: dict | None = None, environ=None) -> dict:
             values[setting.name] = setting.kind(value)
         except ValueError as error:
             raise SystemExit(f"{setting.env}={value!r} is not a valid {setting.kind.__name__}") from error
+        if setting.choices and values[setting.name] not in setting.choices:
+            raise SystemExit(f"{setting.env}={value!r} is not one of {', '.join(setting.choices)}")
     values.update(overrides or {})
     return values

@@ -1,5 +1,9 @@
-"""The HTTP contract of POST /score and GET /health, through Flask's test client."""
+"""The HTTP contract of POST /score and GET /health, and every error path in the one shape."""
 import pytest
+
+from serve import create_app
+
+from .test_service_openapi import BrokenScorer
 
 ARTICLE = {"id": "a1", "text": "Elon Musk a qualifié Sam Altman d'escroc.\nLire aussi : Tesla en Bourse"}
 
@@ -95,3 +99,47 @@ def test_a_body_over_the_limit_is_a_413(client):
 def test_wrong_method_and_unknown_path(client):
     assert_error(client.get("/score"), 405, "method_not_allowed")
     assert_error(client.get("/nowhere"), 404, "not_found")
+
+
+def test_a_wrong_method_says_which_methods_are_allowed(client):
+    response = client.put("/score", json=ARTICLE)
+    assert_error(response, 405, "method_not_allowed")
+    assert set(response.headers["Allow"].split(", ")) == {"POST", "OPTIONS"}
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer wrong", "Basic czNjcmV0", "Bearer", "s3cret", "Bearer s3cret2"])
+def test_without_the_api_key_every_route_but_the_probes_is_a_401(scorer, authorization):
+    client = create_app({"scorer": scorer, "api_key": "s3cret"}).test_client()
+    headers = {"Authorization": authorization} if authorization else {}
+    for response in (client.post("/score", json=ARTICLE, headers=headers), client.get("/model", headers=headers),
+                     client.get("/metrics", headers=headers), client.get("/openapi.json", headers=headers),
+                     client.get("/", headers=headers), client.get("/nowhere", headers=headers)):
+        assert_error(response, 401, "unauthorized")
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+
+
+def test_a_model_that_fails_is_a_503_from_ready_and_a_500_from_score(scorer):
+    client = create_app({"scorer": BrokenScorer(scorer.artifact)}).test_client()
+    assert_error(client.get("/ready"), 503, "not_ready")
+    response = client.post("/score", json=ARTICLE)
+    assert_error(response, 500, "internal_error")
+    assert "fell over" not in response.get_data(as_text=True)  # the traceback stays in the log
+
+
+def test_no_model_loaded_is_a_503_from_ready_and_model(app):
+    app.extensions["portrayal.scorer"] = None
+    client = app.test_client()
+    assert_error(client.get("/ready"), 503, "not_ready")
+    assert_error(client.get("/model"), 503, "not_ready")
+    assert client.get("/health").status_code == 200  # alive all the same
+
+
+@pytest.mark.parametrize("body, code", [
+    (b"[" * 100_000, "malformed_json"),                           # deeper than the parser goes
+    (b'{"id": ' + b"9" * 5_000 + b', "text": "x"}', "malformed_json"),  # more digits than Python converts
+    (b'{"text": "Musk \\ud800"}', "invalid_input"),             # half a UTF-16 pair: not a character
+    (b"\xef\xbb\xbf{}", "malformed_json"),                         # a byte-order mark
+    (b"", "malformed_json"),
+])
+def test_bodies_that_are_json_in_name_only_are_a_400(client, body, code):
+    assert_error(client.post("/score", data=body, content_type="application/json"), 400, code)
