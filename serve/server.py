@@ -64,8 +64,8 @@ class PortrayalServer(BaseApplication):
                       extra={"fields": {"model_dir": model_dir, "error": str(error)}})
             return
         self.callable = app
-        log.info("reload: serving the model in %s", model_dir,
-                 extra={"fields": {"model_dir": model_dir, "model": app.extensions["portrayal.scorer"].artifact.identity}})
+        identity = app.extensions["portrayal.scorer"].artifact.identity
+        log.info("reload: serving the model in %s", model_dir, extra={"fields": {"model_dir": model_dir, "model": identity}})
 
 
 def _child_exit(server, worker):

@@ -34,7 +34,8 @@ def ready():
         scorer.score(READY_PROBE)
     except Exception as error:  # whatever breaks, the answer is "not ready", and the log says why
         log.exception("readiness probe failed", extra={"fields": {"request_id": current_request_id()}})
-        raise ApiError(503, "not_ready", f"the model does not answer a test article ({type(error).__name__})") from error
+        message = f"the model does not answer a test article ({type(error).__name__})"
+        raise ApiError(503, "not_ready", message) from error
     return jsonify({"status": "ready", "model": scorer.artifact.identity})
 
 

@@ -12,7 +12,11 @@ def test_every_setting_is_in_the_readme_table_with_its_default():
     rows = dict(re.findall(r"^\| `(PORTRAYAL_\w+)` \| ([^|]+) \|", README, re.MULTILINE))
     assert set(rows) == {s.env for s in SETTINGS}
     for setting in SETTINGS:
-        if setting.name != "workers":  # documented as "number of cores"
+        if setting.name == "workers":
+            assert rows[setting.env].strip() == "number of cores"
+        elif setting.default == "":
+            assert rows[setting.env].strip() == "(empty)"
+        else:
             assert rows[setting.env].strip() == f"`{setting.default}`"
 
 

@@ -3,7 +3,7 @@ import pytest
 
 from serve import create_app
 
-from .test_service_openapi import BrokenScorer
+from .support import BrokenScorer
 
 ARTICLE = {"id": "a1", "text": "Elon Musk a qualifié Sam Altman d'escroc.\nLire aussi : Tesla en Bourse"}
 

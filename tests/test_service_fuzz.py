@@ -11,15 +11,16 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 
 from serve import create_app
 from serve.request_log import SANE_REQUEST_ID
 
-from .test_service_openapi import Spec
+from .support import Spec
 
 SCORE_REQUESTS = 2_000   # generated POST /score requests
 OTHER_REQUESTS = 300     # generated requests to the other routes, other methods and unknown paths
-FUZZ = dict(deadline=None, database=None, derandomize=False,
+FUZZ = dict(deadline=None, database=None,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
 
 MAX_BODY_BYTES = 200_000
@@ -84,7 +85,8 @@ def encoded(draw, bodies=json_bodies):
             return data[:draw(st.integers(0, max(0, len(data) - 1)))]
         if kind == "bad_utf8":
             at = draw(st.integers(0, len(data)))
-            return data[:at] + draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80"])) + data[at:]
+            invalid = draw(st.sampled_from([b"\xff", b"\xc3", b"\xed\xa0\x80", b"\xf8\x88\x80\x80"]))
+            return data[:at] + invalid + data[at:]
         return data
     if kind == "deep":
         depth = draw(st.sampled_from([50, 1_000, 100_000]))
@@ -118,14 +120,15 @@ def score_requests(draw):
 
 
 # Not "//...": the test client reads that as a host name. Not /static: Flask's files.
-unknown_paths = st.from_regex(r"\A/[a-z0-9._%-][a-z0-9/._%-]{0,30}\Z").filter(lambda path: not path.startswith("/static"))
+unknown_paths = st.from_regex(r"\A/[a-z0-9._%-][a-z0-9/._%-]{0,30}\Z").filter(lambda p: not p.startswith("/static"))
 
 
 @st.composite
 def other_requests(draw, documented):
     method, path = draw(st.one_of(
         st.sampled_from(sorted(documented)),
-        st.tuples(st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]), st.sampled_from(sorted({path for _, path in documented}))),
+        st.tuples(st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE"]),
+                  st.sampled_from(sorted({path for _, path in documented}))),
         st.tuples(st.sampled_from(["GET", "POST"]), unknown_paths),
     ))
     body = draw(st.one_of(st.just(b""), encoded()))
@@ -134,6 +137,14 @@ def other_requests(draw, documented):
 
 
 # --- the property ------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module", autouse=True)
+def hypothesis_home(tmp_path_factory):
+    """Hypothesis caches (unicode tables, constants) go to a temporary directory, not ./.hypothesis."""
+    set_hypothesis_home_dir(tmp_path_factory.mktemp("hypothesis"))
+    yield
+    set_hypothesis_home_dir(None)
+
 
 @pytest.fixture(scope="module")
 def fuzz_client(scorer):

@@ -8,7 +8,7 @@ import pytest
 from serve import create_app
 from serve.settings import load_settings
 
-from .test_service_openapi import BrokenScorer
+from .support import BrokenScorer
 
 SECRET_TEXT = "Elon Musk a confié un secret à Sam Altman: embargo-7f3a."
 REQUEST_FIELDS = {"time", "level", "logger", "message", "request_id", "method", "path", "status", "duration_ms"}
