@@ -37,5 +37,8 @@ test: $(BIN)/stance ## run the test suite
 bench-batch: $(MODEL_DIR)/model.joblib ## score 100,000 generated articles on Dask with 1 and 2 workers
 	$(BIN)/python bench/batch.py --model $(MODEL_DIR)
 
+bench-newsmtsc: $(BIN)/stance ## NewsMTSC: our target-conditioned learner vs the sentence-only baseline
+	$(BIN)/python bench/newsmtsc.py
+
 clean: ## remove the virtual environment and trained models
 	rm -rf $(VENV) models
