@@ -1,6 +1,6 @@
 # portrayal: stance toward Musk and Altman in news. `make` lists the targets.
 .DEFAULT_GOAL := help
-.PHONY: help install train serve test eval bench-batch bench-newsmtsc clean
+.PHONY: help install train serve test eval bench bench-batch bench-newsmtsc clean
 
 PYTHON ?= python3
 VENV := .venv
@@ -33,6 +33,13 @@ serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains 
 
 test: $(BIN)/stance ## run the test suite
 	$(BIN)/python -m pytest
+
+$(BIN)/locust: pyproject.toml | $(BIN)/stance
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	@touch $@
+
+bench: $(MODEL_DIR)/model.joblib $(BIN)/locust ## in-process speed vs a naive baseline, then gunicorn under locust at several rates
+	$(BIN)/python bench/load.py --model $(MODEL_DIR)
 
 bench-batch: $(MODEL_DIR)/model.joblib ## score 100,000 generated articles on Dask with 1 and 2 workers
 	$(BIN)/python bench/batch.py --model $(MODEL_DIR)

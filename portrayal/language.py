@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 # Short, frequent function words that are rare in the other languages of the list.
 _FUNCTION_WORDS = {
@@ -18,8 +19,8 @@ UNDETERMINED = "und"
 
 def detect_language(text: str, default: str = UNDETERMINED) -> str:
     """ISO 639-1 code of the language with the most function words in `text`."""
-    words = _WORD.findall(text.lower())
-    scores = {lang: sum(word in vocabulary for word in words) for lang, vocabulary in _VOCABULARY.items()}
+    counts = Counter(_WORD.findall(text.lower()))
+    scores = {lang: sum(counts[word] for word in vocabulary) for lang, vocabulary in _VOCABULARY.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else default
 

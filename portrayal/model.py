@@ -16,10 +16,12 @@ from sklearn.pipeline import FeatureUnion, make_pipeline
 
 from .features import mark_negation
 from .hashing import HashedCharNgrams
+from .inference import CompiledModel
 
 STANCE_LABELS = ("favor", "against", "neutral")
 SENTIMENT_LABELS = ("positive", "negative", "neutral")
 NONE = "none"
+SENTIMENT = "sentiment"  # the sentiment head's name beside the targets' stance heads
 
 
 class PortrayalModel(BaseEstimator):
@@ -64,21 +66,38 @@ class PortrayalModel(BaseEstimator):
         Returns (sentiment, stance) where sentiment is an (n, 3) array in SENTIMENT_LABELS order and
         stance[target] is an (n, 3) array in STANCE_LABELS order with NaN rows where not referred.
         """
-        shared = self.vectorizer_.transform(masked_texts)
-        sentiment = _reorder(self.sentiment_head_, self.sentiment_head_.predict_proba(shared), SENTIMENT_LABELS)
+        heads = self.compiled.predict_proba(list(masked_texts))
+        sentiment = _reorder(*heads[SENTIMENT], SENTIMENT_LABELS)
         stance = {}
-        for target_id, head in self.stance_heads_.items():
+        for target_id in self.stance_heads_:
             probabilities = np.full((len(masked_texts), len(STANCE_LABELS)), np.nan)
             rows = np.flatnonzero(np.asarray(referred[target_id], dtype=bool))
-            if len(rows):
-                probabilities[rows] = _reorder(head, head.predict_proba(shared[rows]), STANCE_LABELS)
+            probabilities[rows] = _reorder(*heads[target_id], STANCE_LABELS)[rows]
             stance[target_id] = probabilities
         return sentiment, stance
 
+    @property
+    def compiled(self) -> CompiledModel:
+        """The heads' arithmetic without scikit-learn's per-call overhead, built once on first use."""
+        if getattr(self, "_compiled", None) is None:
+            self._compiled = CompiledModel(self.vectorizer_, {SENTIMENT: self.sentiment_head_, **self.stance_heads_})
+        return self._compiled
 
-def _reorder(classifier, probabilities, labels):
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_compiled", None)  # rebuilt from the fitted parts after loading
+        return state
+
+    def reference_predict_proba(self, masked_texts):
+        """{head: probabilities in its classes' order} through scikit-learn's own transform and predict_proba."""
+        shared = self.vectorizer_.transform(masked_texts)
+        heads = {SENTIMENT: self.sentiment_head_, **self.stance_heads_}
+        return {name: head.predict_proba(shared) for name, head in heads.items()}
+
+
+def _reorder(probabilities, classes, labels):
     """Columns in the documented label order, whatever order the classifier learned them in."""
-    index = {label: i for i, label in enumerate(classifier.classes_)}
+    index = {label: i for i, label in enumerate(classes)}
     out = np.zeros((probabilities.shape[0], len(labels)))
     for j, label in enumerate(labels):
         if label in index:

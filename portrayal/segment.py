@@ -18,6 +18,8 @@ from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenc
 _OPENING_QUOTES = {"«": "»", "“": "”"}
 _LINE = re.compile(r"[^\n\r]+")
 _QUOTE_MARK = re.compile("[«»“”]")
+# Punkt only ends a sentence in a word holding one of its end characters, before white space and more text.
+_POSSIBLE_BOUNDARY = re.compile(r"[.?!…]\S*\s+\S")
 _QUOTE_OR_EXCLAMATION_END = re.compile(r"(?:[»”\"]|[!?…]\s*[»”\"]?)\s*$")
 
 
@@ -91,6 +93,8 @@ def _realign_opening_quotes(line: str, spans: list[tuple[int, int]]) -> list[tup
 
 
 def _line_spans(line: str) -> list[tuple[int, int]]:
+    if not _POSSIBLE_BOUNDARY.search(line):  # a headline, a caption, a one-sentence paragraph
+        return [(0, len(line))]
     spans = _realign_opening_quotes(line, _tokenizer().span_tokenize(line))
     quotes = _QuoteDepth(line)
     merged: list[tuple[int, int]] = []
