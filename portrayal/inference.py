@@ -38,14 +38,18 @@ class CompiledModel:
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The shared TF-IDF features: word block then character block, as the FeatureUnion builds them."""
-        words = _tfidf(self._word_counts(texts), self._word_idf)
-        chars = _tfidf(self._hasher.transform(texts), self._char_idf)
-        return sparse.hstack([words, chars], format="csr")
+        return sparse.hstack(self._blocks(texts), format="csr")
 
     def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, tuple]]:
         """{head: (probabilities, classes)} for every text, each head's columns in its classes' order."""
-        logits = self.features(texts) @ self._weights + self._bias
+        words, chars = self._blocks(texts)  # each block times its rows of the weights: no stacking
+        logits = words @ self._weights[:words.shape[1]] + chars @ self._weights[words.shape[1]:] + self._bias
         return {name: (_softmax(logits[:, columns]), classes) for name, (columns, classes) in self._slices.items()}
+
+    def _blocks(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+        words = _tfidf(self._word_counts(texts), self._word_idf)
+        chars = _tfidf(self._hasher.transform(texts), self._char_idf)
+        return words, chars
 
     def _word_counts(self, texts: list[str]) -> sparse.csr_matrix:
         vocabulary, indices, counts, indptr = self._vocabulary, [], [], [0]
