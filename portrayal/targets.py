@@ -85,6 +85,7 @@ class TargetRegistry:
             raise ModelArtifactError(f"target registry is malformed: missing {error}") from error
         self.group_references = _flatten(document.get("group_references", {}))
         self.carried_references = _flatten(document.get("carried_references", {}))
+        self.plural_pronouns = _flatten(document.get("plural_pronouns", {}))
         self.document = document
 
     @classmethod
@@ -170,6 +171,7 @@ class MentionFinder:
         self._last_words = {_WORD.findall(p.lower())[-1] for p in every_phrase}
         pronouns = {p for target in registry.targets for p in target.pronouns}
         self._pronoun = _alternation(pronouns, case_sensitive=False)
+        self._plural = _alternation(registry.plural_pronouns, case_sensitive=False)
         # "le patron" refers to the focus; "le patron de Meta" is somebody else.
         self._carried = _alternation(registry.carried_references, case_sensitive=False,
                                      not_before=r"(?!\s+(?:de|du|des|d['’]|of)\b)")
@@ -211,8 +213,10 @@ class MentionFinder:
         """Mentions per sentence, as {target_id: [Mention, ...]} (targets not referred to are absent)."""
         results = []
         focus, gap = None, 0
-        for sentence in sentences:
+        last_seen: dict[str, int] = {}
+        for i, sentence in enumerate(sentences):
             mentions = self.explicit_mentions(sentence)
+            self._link_plural(sentence, mentions, {t for t, seen in last_seen.items() if i - seen <= MAX_CARRY_GAP + 1})
             carried = focus if focus is not None and gap <= MAX_CARRY_GAP else None
             linked_subject = False
             if carried is not None and carried not in mentions:
@@ -229,5 +233,15 @@ class MentionFinder:
             if mentions and not linked_subject:
                 focus = min(mentions, key=lambda t: mentions[t][0].start)
             gap = 0 if mentions else gap + 1
+            last_seen.update((target_id, i) for target_id in mentions)
             results.append(mentions)
         return results
+
+    def _link_plural(self, sentence: Sentence, mentions: dict, recent: set[str]) -> None:
+        """"Ils se sont associés" after sentences about both targets refers to both of them."""
+        if len(recent) < 2 or recent <= set(mentions) or self._plural is None:
+            return
+        spans = [(m.start(), m.end()) for m in self._plural.finditer(sentence.text)]
+        for target_id in sorted(recent - set(mentions)):
+            if spans:
+                mentions[target_id] = [self._mention(sentence, s, e, PRONOUN) for s, e in spans]

@@ -80,6 +80,21 @@ def test_group_references_refer_to_both_targets(finder):
     assert set(mentions) == {"musk", "altman"}
 
 
+def test_a_plural_pronoun_after_both_targets_refers_to_both(finder):
+    result = found(finder, "Elon Musk a cofondé OpenAI. Sam Altman l'a rejoint ensuite. "
+                           "Ils se sont brouillés en 2018. They still sue each other.")
+    assert result[2] == {"musk": [("Ils", "pronoun")], "altman": [("Ils", "pronoun")]}
+    assert set(result[3]) == {"musk", "altman"}
+
+
+def test_a_plural_pronoun_after_one_target_is_somebody_else(finder):
+    result = found(finder, "Elon Musk a réuni ses avocats. Ils ont déposé plainte lundi.")
+    assert "altman" not in result[1]
+    result = found(finder, "Sam Altman a parlé. OpenAI a publié un modèle. Le cours a monté. "
+                           "Elon Musk a répondu. Les analystes hésitent. Ils attendent la suite.")
+    assert "altman" not in result[5]  # Altman was last named too long ago
+
+
 def test_mention_offsets_point_into_the_article(finder):
     text = "Titre\nHier, Elon Musk a écrit à Sam Altman."
     sentences = split_sentences(text)
