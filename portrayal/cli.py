@@ -23,7 +23,7 @@ def _eval(args) -> int:
     from .artifact import read_metadata
     from .report import write_report
     from .training import train
-    metrics = train(args.data, args.targets, args.model)
+    metrics = train(args.data, args.targets, args.model, transfer=True)
     path = write_report(metrics, read_metadata(args.model), args.report)
     print(f"report written to {path}")
     return 0

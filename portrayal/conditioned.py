@@ -149,6 +149,14 @@ def make_example(sentence, target_spans, other_spans=(), main_only=False):
             "clause": clause, "neg": neg, "mention": mention}
 
 
+def example_from_mentions(sentence, mentions: dict, target_id: str) -> dict:
+    """`make_example` for one target of a scored sentence: its mentions are the target, the other targets' are OTHER."""
+    def spans(found):
+        return [(m.start - sentence.start, m.end - sentence.start) for m in found]
+    others = [span for other, found in mentions.items() if other != target_id for span in spans(found)]
+    return make_example(sentence.text, spans(mentions[target_id]), others)
+
+
 # --------------------------------------------------------------------------- #
 # feature extractors (module level -> picklable)
 # --------------------------------------------------------------------------- #

@@ -7,7 +7,9 @@ import numpy as np
 from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
 
 from .corpus import SENTIMENT_VALUES, TARGET_LABELS, articles
-from .model import NONE
+from .conditioned import build_estimator
+from .model import NONE, STANCE_LABELS
+from .pairs import prepared_records, target_examples
 
 WORST_ERRORS = 25
 
@@ -66,7 +68,7 @@ def evaluate_pairs(pairs, target_ids) -> dict:
 def evaluate(scorer, records: list[dict]) -> dict:
     """Figures overall, by language, and the most confident errors."""
     pairs = predict_records(scorer, records)
-    target_ids = scorer.target_ids
+    target_ids = tuple(scorer.model.stance_heads_)  # the targets the corpus labels
     figures = evaluate_pairs(pairs, target_ids)
     by_language = defaultdict(list)
     for gold, scored in pairs:
@@ -82,6 +84,36 @@ def evaluate(scorer, records: list[dict]) -> dict:
         }
     figures["worst_errors"] = worst_errors(pairs, target_ids)
     return figures
+
+
+def generic_head_figures(scorer, records: list[dict], train_records: list[dict] | None = None) -> dict:
+    """Stance macro-F1 (favor / against / neutral) on each target's pairs: sentences that refer to it and
+    where it is found. Its own head against the generic head; with `train_records`, also a generic head
+    fitted without that target's pairs, as for a target with no training data of its own."""
+    heads = tuple(scorer.model.stance_heads_)
+    prepared = prepared_records(scorer.finder, records, heads)
+    prepared_train = prepared_records(scorer.finder, train_records, heads) if train_records else None
+    figures = {}
+    for target_id in heads:
+        examples, gold = target_examples(prepared, records, [target_id])
+        if not gold:
+            continue
+        masked = [masked for (masked, _, mentions), r in zip(prepared, records)
+                  if r[target_id] != NONE and target_id in mentions]
+        own = scorer.model.predict_proba(masked, {t: [True] * len(masked) for t in heads})[1][target_id]
+        row = {"pairs": len(gold), "own_head": _stance_f1(gold, own),
+               "generic_head": _stance_f1(gold, scorer.model.predict_generic(examples))}
+        if prepared_train is not None:
+            others = [t for t in heads if t != target_id]
+            unseen = build_estimator().fit(*target_examples(prepared_train, train_records, others))
+            row["generic_without_target"] = _stance_f1(gold, unseen.predict(examples), as_labels=True)
+        figures[target_id] = row
+    return figures
+
+
+def _stance_f1(gold, predicted, as_labels: bool = False) -> float:
+    labels = predicted if as_labels else [STANCE_LABELS[i] for i in np.argmax(predicted, axis=1)]
+    return round(float(f1_score(gold, labels, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4)
 
 
 def worst_errors(pairs, target_ids, limit: int = WORST_ERRORS) -> list[dict]:

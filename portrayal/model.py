@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, make_pipeline
 
+from .conditioned import build_estimator
 from .features import mark_negation
 from .hashing import HashedCharNgrams
 from .inference import CompiledModel
@@ -43,8 +44,12 @@ class PortrayalModel(BaseEstimator):
     def _classifier(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
 
-    def fit(self, masked_texts, stance_labels: dict, sentiment_labels) -> "PortrayalModel":
-        """Fit on masked sentences; `stance_labels[target]` holds favor/against/neutral/none per sentence."""
+    def fit(self, masked_texts, stance_labels: dict, sentiment_labels, target_examples=None) -> "PortrayalModel":
+        """Fit on masked sentences; `stance_labels[target]` holds favor/against/neutral/none per sentence.
+
+        `target_examples`, (examples, labels) from `conditioned.example_from_mentions` over every
+        target, fits the generic head that scores targets with no head of their own.
+        """
         self.vectorizer_ = FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
                                       preprocessor=mark_negation if self.negation_scope else None)),
@@ -58,7 +63,16 @@ class PortrayalModel(BaseEstimator):
             labels = np.asarray(stance_labels[target_id])
             rows = np.flatnonzero(labels != NONE)
             self.stance_heads_[target_id] = self._classifier(self.stance_C).fit(shared[rows], labels[rows])
+        self.generic_head_ = None
+        if target_examples is not None:
+            self.generic_head_ = build_estimator().fit(*target_examples)
         return self
+
+    def predict_generic(self, examples) -> np.ndarray:
+        """Stance probabilities (STANCE_LABELS order) from the target-conditioned head, for any target."""
+        if not examples:
+            return np.zeros((0, len(STANCE_LABELS)))
+        return _reorder(self.generic_head_.predict_proba(examples), self.generic_head_.classes_, STANCE_LABELS)
 
     def predict_proba(self, masked_texts, referred: dict):
         """Sentiment probabilities for all rows, and stance probabilities for rows that refer to each target.

@@ -71,6 +71,19 @@ def write_report(metrics: dict, metadata: dict, out_dir: str | Path) -> Path:
             text = e["text"].replace("|", "\\|")
             lines.append(f"| {e['id']} | {e['target']} | {e['gold']} | {e['predicted']} | {e['confidence']:.2f} | {text} |")
         lines.append("")
+    lines += ["## Generic head: targets with no training data of their own", "",
+              "Registry targets the corpus has no labels for are scored by the target-conditioned head "
+              "(`portrayal/conditioned.py`), trained on every labelled target's sentences. Stance macro-F1 "
+              "over favor / against / neutral on the sentences that refer to each target (where it is found): "
+              "the target's own head, the generic head, and a generic head trained without that target.", "",
+              "| split | target | sentences | own head | generic head | generic, trained without the target |",
+              "|---|---|---|---|---|---|"]
+    for split, figures in metrics.items():
+        for target_id, row in figures.get("generic_head", {}).items():
+            unseen = f"{row['generic_without_target']:.3f}" if "generic_without_target" in row else ""
+            lines.append(f"| {split} | {target_id} | {row['pairs']} | {row['own_head']:.3f} | "
+                         f"{row['generic_head']:.3f} | {unseen} |")
+    lines.append("")
     path = out_dir / "eval.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path

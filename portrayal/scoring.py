@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 
 from .artifact import Artifact, load_artifact
+from .conditioned import example_from_mentions
+from .errors import ModelArtifactError
 from .features import mask_mentions
 from .inputs import ArticleInput, parse_article
 from .language import detect_language
@@ -35,15 +37,21 @@ class PreparedArticle:
     masked: list[str]
 
 
-def prepare(finder: MentionFinder, article: ArticleInput) -> PreparedArticle:
-    """Split (unless already split), find mentions, and mask them for the model."""
+def prepare(finder: MentionFinder, article: ArticleInput, masked_targets=None) -> PreparedArticle:
+    """Split (unless already split), find mentions, and mask them for the model.
+
+    Only `masked_targets` (default: all) get placeholders: the targets the model has heads for,
+    so a target added to the registry later does not change what those heads read.
+    """
     if article.sentences is not None:
         sentences = sentences_from_list(list(article.sentences))
         text = "\n".join(article.sentences)
     else:
         sentences, text = split_sentences(article.text), article.text
     mentions = finder.find(sentences)
-    masked = [mask_mentions(s.text, s.start, m) for s, m in zip(sentences, mentions)]
+    masked = [mask_mentions(s.text, s.start, m if masked_targets is None else
+                            {t: found for t, found in m.items() if t in masked_targets})
+              for s, m in zip(sentences, mentions)]
     return PreparedArticle(article.id, text, sentences, mentions, masked)
 
 
@@ -55,6 +63,11 @@ class Scorer:
         self.model = artifact.model
         self.finder = MentionFinder(artifact.registry)
         self.target_ids = tuple(artifact.registry.ids)
+        # Registry targets the corpus has no labels for are scored by the target-conditioned head.
+        self.generic_target_ids = tuple(t for t in self.target_ids if t not in self.model.stance_heads_)
+        if self.generic_target_ids and getattr(self.model, "generic_head_", None) is None:
+            raise ModelArtifactError(f"the registry names {', '.join(self.generic_target_ids)} but the model has no "
+                                     "head for them and no generic head; retrain it with `make train`")
 
     @classmethod
     def from_dir(cls, model_dir: str | Path) -> "Scorer":
@@ -67,7 +80,7 @@ class Scorer:
     def score_many(self, articles) -> list[dict]:
         """Score several articles with one pass of the model over all their sentences."""
         parsed = [a if isinstance(a, ArticleInput) else parse_article(a) for a in articles]
-        prepared = [prepare(self.finder, a) for a in parsed]
+        prepared = [prepare(self.finder, a, self.model.stance_heads_) for a in parsed]
         masked = [text for p in prepared for text in p.masked]
         referred = {t: [t in m for p in prepared for m in p.mentions] for t in self.target_ids}
         if masked:
@@ -75,6 +88,8 @@ class Scorer:
         else:
             sentiment = np.zeros((0, len(SENTIMENT_LABELS)))
             stance = {t: np.zeros((0, len(STANCE_LABELS))) for t in self.target_ids}
+        for target_id in self.generic_target_ids:
+            stance[target_id] = self._generic_stance(prepared, target_id)
         results, row = [], 0
         for article in prepared:
             n = len(article.sentences)
@@ -82,6 +97,18 @@ class Scorer:
             results.append(self._result(article, sentiment[rows], {t: p[rows] for t, p in stance.items()}))
             row += n
         return results
+
+    def _generic_stance(self, prepared: list[PreparedArticle], target_id: str) -> np.ndarray:
+        rows, examples, row = [], [], 0
+        for article in prepared:
+            for sentence, mentions in zip(article.sentences, article.mentions):
+                if target_id in mentions:
+                    rows.append(row)
+                    examples.append(example_from_mentions(sentence, mentions, target_id))
+                row += 1
+        probabilities = np.full((row, len(STANCE_LABELS)), np.nan)
+        probabilities[rows] = self.model.predict_generic(examples)
+        return probabilities
 
     def _result(self, article: PreparedArticle, sentiment, stance) -> dict:
         # Rounded once per article in numpy: per-number round(float(p)) was a quarter of scoring time.

@@ -7,34 +7,35 @@ from pathlib import Path
 
 from . import __version__
 from .artifact import METADATA_FILE, load_artifact, save_artifact, sha256_of
-from .corpus import articles, load_corpus
-from .evaluation import evaluate
-from .inputs import ArticleInput
+from .corpus import load_corpus
+from .evaluation import evaluate, generic_head_figures
 from .model import SENTIMENT_LABELS, STANCE_LABELS, PortrayalModel
-from .scoring import Scorer, prepare
+from .pairs import prepared_records, target_examples
+from .scoring import Scorer
 from .targets import MentionFinder, TargetRegistry
 
 MODEL_NAME = "portrayal-stance"
 
 
-def masked_sentences(finder: MentionFinder, records: list[dict]) -> list[str]:
-    """The model's view of each record, prepared article by article so pronouns resolve across sentences."""
-    by_id = {}
-    for article_id, rows in articles(records).items():
-        prepared = prepare(finder, ArticleInput(article_id, sentences=tuple(r["text"] for r in rows)))
-        by_id.update({r["id"]: masked for r, masked in zip(rows, prepared.masked)})
-    return [by_id[r["id"]] for r in records]
+def fit_model(records: list[dict], registry: TargetRegistry, generic_targets=None, **params) -> PortrayalModel:
+    """Fit the heads on `records` (all of them: choose the split before calling).
+
+    Targets the corpus labels get a head of their own; the generic head learns from the pairs of
+    `generic_targets` (default: all of them) and scores the registry's other targets.
+    """
+    labelled = tuple(t for t in registry.ids if records and all(t in r for r in records))
+    prepared = prepared_records(MentionFinder(registry), records, labelled)
+    model = PortrayalModel(target_ids=labelled, **params)
+    examples = target_examples(prepared, records, labelled if generic_targets is None else generic_targets)
+    return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
+                     [r["sentiment"] for r in records], target_examples=examples)
 
 
-def fit_model(records: list[dict], registry: TargetRegistry, **params) -> PortrayalModel:
-    """Fit the heads on `records` (all of them: choose the split before calling)."""
-    masked = masked_sentences(MentionFinder(registry), records)
-    model = PortrayalModel(target_ids=registry.ids, **params)
-    return model.fit(masked, {t: [r[t] for r in records] for t in registry.ids}, [r["sentiment"] for r in records])
+def train(corpus_path, registry_path, model_dir, params: dict | None = None, log=print, transfer: bool = False) -> dict:
+    """Train on the corpus's train split, evaluate on dev and test, write the model directory.
 
-
-def train(corpus_path, registry_path, model_dir, params: dict | None = None, log=print) -> dict:
-    """Train on the corpus's train split, evaluate on dev and test, write the model directory."""
+    `transfer` also measures a generic head fitted without each target (for `make eval`: two more fits).
+    """
     started = time.perf_counter()
     records = load_corpus(corpus_path)
     registry = TargetRegistry.from_file(registry_path)
@@ -58,9 +59,13 @@ def train(corpus_path, registry_path, model_dir, params: dict | None = None, log
     log(f"fitted in {time.perf_counter() - started:.1f}s; evaluating on held-out splits")
     scorer = Scorer(load_artifact(model_dir))
     metrics = {split: evaluate(scorer, [r for r in records if r["split"] == split]) for split in ("dev", "test")}
+    for split, figures in metrics.items():
+        figures["generic_head"] = generic_head_figures(scorer, [r for r in records if r["split"] == split],
+                                                       train_records if transfer else None)
     write_metrics(model_dir, metrics)
     for split, figures in metrics.items():
         log(format_headline(split, figures))
+        log(format_generic(split, figures["generic_head"]))
     log(f"model written to {model_dir} in {time.perf_counter() - started:.1f}s")
     return metrics
 
@@ -71,6 +76,14 @@ def write_metrics(model_dir, metrics: dict) -> None:
     metadata = json.loads(path.read_text(encoding="utf-8"))
     metadata["metrics"] = metrics
     path.write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def format_generic(split: str, figures: dict) -> str:
+    parts = [f"{split} stance macro-F1 on referred sentences, own head vs generic head"]
+    for target_id, row in figures.items():
+        unseen = f" (trained without {target_id}: {row['generic_without_target']:.3f})" if "generic_without_target" in row else ""
+        parts.append(f"{target_id} {row['own_head']:.3f} vs {row['generic_head']:.3f}{unseen}")
+    return " | ".join(parts)
 
 
 def format_headline(split: str, figures: dict) -> str:
