@@ -1,16 +1,17 @@
 """Locust user for `make bench`: each user posts one article a second on average, drawn from a prepared mix.
 
-Waits between requests are exponential, so the users together send a Poisson stream, as
-independent newsroom clients do; a fixed one-second pace would keep the users that were
-started together in step and measure bursts instead, and for the same reason each
-user's first request comes at a random moment of its first second.
+Each user sends at times of its own Poisson process, set in advance and not pushed back by
+slow answers (unless an answer takes longer than the gap to the next send), so the users
+together send a Poisson stream at the rate asked, as independent newsroom clients do. A
+fixed one-second pace would keep the users that were started together in step and measure
+bursts instead; for the same reason each user starts at a random moment of its first second.
 
 `bench/load.py` writes the request bodies to the file named by BENCH_BODIES and starts
 locust with as many users as requests per second wanted.
 """
-import json
 import os
 import random
+import time
 
 import gevent
 
@@ -25,10 +26,12 @@ if os.environ.get("BENCH_API_KEY"):
 
 class NewsroomPipeline(FastHttpUser):
     def on_start(self):
-        gevent.sleep(random.uniform(0, 1))  # users spawned together must not fire their first request together
+        gevent.sleep(random.uniform(0, 1))
+        self.next_send = time.monotonic()
 
     def wait_time(self):
-        return random.expovariate(1.0)
+        self.next_send += random.expovariate(1.0)
+        return max(0.0, self.next_send - time.monotonic())
 
     @task
     def score_article(self):
