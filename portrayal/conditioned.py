@@ -1,29 +1,18 @@
-"""Target-dependent sparse features for entity-level sentiment with a linear model.
+"""The target-conditioned stance learner: what it reads depends on which person is the target.
 
-Language-agnostic (English / French tested by construction: Unicode word regex,
-small bilingual negation / clause-cue lists). No external resources.
+The sentence is read with the target's mentions replaced by one marker and the other persons'
+mentions by another, plus features of the words around the target (side and distance, same
+clause, closer to another person, inside a negation). The same sentence thus gives different
+features for each person it names, so one model serves any target: it scores the registry's
+targets that have no labelled sentences (the generic head) and runs the NewsMTSC benchmark.
 
-Usage
------
-    ex = make_example(sentence, target_spans=[(s, e), ...], other_spans=[(s, e), ...])
-    model = build_estimator()
-    model.fit([ex1, ex2, ...], labels)
-    model.predict([ex])
+    example = make_example(sentence, target_spans=[(start, end)], other_spans=[(start, end)])
+    model = build_estimator().fit(examples, labels)
 
-`target_spans`: character spans [start, end) of the target's mention(s); the first
-one is the main mention (used for distances when `main_only=True`), further ones
-are coreferent mentions. `other_spans`: spans of mentions of OTHER persons in the
-same sentence (replaced by a neutral OTHER marker so their context is not read as
-the target's). Overlaps are resolved in favour of the target; spans may be given
-in any order.
-
-Each example is a plain dict of str / lists (picklable, JSON-able). The estimator
-is a scikit-learn Pipeline(FeatureUnion(...), LogisticRegression) made only of
-module-level functions, so it pickles.
+Words are Unicode `\w+` tokens and the cue lists are French and English; nothing is downloaded.
 """
 from __future__ import annotations
 
-import math
 import re
 
 from sklearn.feature_extraction import DictVectorizer
@@ -47,13 +36,11 @@ _BOUNDARY_WORDS = {"but", "while", "although", "though", "whereas", "however", "
 _NEGATION = {"not", "no", "never", "none", "nobody", "nothing", "neither", "nor",
              "without", "cannot", "hardly", "barely", "t", "ne", "n", "pas", "jamais",
              "aucun", "aucune", "sans", "ni", "rien", "personne", "guère"}
-_QUOTES = {'"', "\u201c", "\u201d", "\u00ab", "\u00bb"}
 _NEG_STOP = _BOUNDARY_PUNCT | _BOUNDARY_WORDS
+WINDOW = 6    # tokens on each side of the target that get side-and-distance features
+DECAY = 4.0   # distance at which a word's weight in the closeness-weighted bag halves
 
 
-# --------------------------------------------------------------------------- #
-# (a) example construction
-# --------------------------------------------------------------------------- #
 def _clean_spans(spans, n):
     out = []
     for s, e in spans or ():
@@ -94,40 +81,23 @@ def mask_sentence(sentence, target_spans, other_spans=()):
     return re.sub(r"\s+", " ", "".join(pieces)).strip()
 
 
-def make_example(sentence, target_spans, other_spans=(), main_only=False):
-    """Build the feature input for one (sentence, target) pair.
+def make_example(sentence: str, target_spans, other_spans=()) -> dict:
+    """The learner's input for one (sentence, target) pair.
 
-    Returns a dict:
-      masked   : sentence with TGT / OTHER markers (str, original case)
-      tokens   : lower-cased tokens of `masked`
-      dist     : signed token distance to the nearest target marker (0 on it,
-                 <0 left, >0 right; None if the target is absent)
-      odist    : unsigned distance to the nearest OTHER marker (None if none)
-      clause   : True where the token is in the same clause as a target marker
-      neg      : True where the token is inside a negation scope
-      mention  : lower-cased main target mention text
-    If `main_only`, distances are measured from the main (first) span only.
+    masked: the sentence with TGT / OTHER markers; tokens: its lower-cased tokens; dist: signed
+    token distance to the nearest target marker (None without one); odist: distance to the
+    nearest OTHER marker (None without one); clause: whether the token shares a clause with a
+    target marker; neg: whether the token lies in a negation's scope; mention: the target's first
+    mention as written, lower-cased.
     """
     target_spans = list(target_spans)
     masked = mask_sentence(sentence, target_spans, other_spans)
     toks = [t.lower() for t in _TOKEN_RE.findall(masked)]
     tpos = [i for i, t in enumerate(toks) if t == TGT]
-    if main_only and len(tpos) > 1 and target_spans:
-        # main mention = k-th TGT marker, k = rank of the main span among target spans
-        main = target_spans[0]
-        k = sum(1 for s in _clean_spans(target_spans, len(sentence)) if s[0] < main[0])
-        tpos = [tpos[min(k, len(tpos) - 1)]]
     opos = [i for i, t in enumerate(toks) if t == OTHER]
-    dist = []
-    for i in range(len(toks)):
-        if tpos:
-            d = min((i - p for p in tpos), key=abs)
-            dist.append(d)
-        else:
-            dist.append(None)
+    dist = [min((i - p for p in tpos), key=abs) if tpos else None for i in range(len(toks))]
     odist = [min(abs(i - p) for p in opos) if opos else None for i in range(len(toks))]
-    # clause ids: increment at boundaries
-    cid, c = [], 0
+    cid, c = [], 0  # clause ids: a new clause at each boundary
     for t in toks:
         if t in _BOUNDARY_PUNCT or t in _BOUNDARY_WORDS:
             c += 1
@@ -141,12 +111,9 @@ def make_example(sentence, target_spans, other_spans=(), main_only=False):
         neg.append(in_scope)
         if t in _NEGATION:
             in_scope = True
-    mention = ""
-    if target_spans:
-        s, e = target_spans[0]
-        mention = sentence[s:e].lower()
-    return {"masked": masked, "tokens": toks, "dist": dist, "odist": odist,
-            "clause": clause, "neg": neg, "mention": mention}
+    mention = sentence[target_spans[0][0]:target_spans[0][1]].lower() if target_spans else ""
+    return {"masked": masked, "tokens": toks, "dist": dist, "odist": odist, "clause": clause, "neg": neg,
+            "mention": mention}
 
 
 def example_from_mentions(sentence, mentions: dict, target_id: str) -> dict:
@@ -157,37 +124,8 @@ def example_from_mentions(sentence, mentions: dict, target_id: str) -> dict:
     return make_example(sentence.text, spans(mentions[target_id]), others)
 
 
-# --------------------------------------------------------------------------- #
-# feature extractors (module level -> picklable)
-# --------------------------------------------------------------------------- #
 def select_masked(X):
     return [x["masked"] for x in X]
-
-
-def select_masked_negated(X):
-    """Masked token sequence with NEG_ prefixes inside negation scopes."""
-    out = []
-    for x in X:
-        out.append(" ".join(("neg_" + t if n else t) for t, n in zip(x["tokens"], x["neg"])))
-    return out
-
-
-def _side_text(X, side, window):
-    out = []
-    for x in X:
-        ws = [t for t, d in zip(x["tokens"], x["dist"])
-              if d is not None and t != TGT and (d < 0 if side == "L" else d > 0) and abs(d) <= window]
-        out.append(" ".join(ws))
-    return out
-
-
-def select_left(X, window=6):
-    """Words left of the target within `window` tokens (for char n-grams)."""
-    return _side_text(X, "L", window)
-
-
-def select_right(X, window=6):
-    return _side_text(X, "R", window)
 
 
 def _bucket(d):
@@ -205,17 +143,14 @@ def _is_word(t):
     return t[:1].isalnum() or t[:1] == "_"
 
 
-def window_dicts(X, window=6, weighted=True, decay=4.0, bigrams=True, tgt_ngrams=True,
-                 clause=True, near_other=True, negation=True, mention=False, stem=0,
-                 quote=False, side_bigrams=False, clause_bigrams=False):
+def window_dicts(X) -> list[dict]:
     """Per-example {feature: value} dicts of target-relative features.
 
-    - L/R + distance-bucket tagged words inside `window`, and side-only tags
-    - distance-weighted bag of words / bigrams  w = 1/(1+|d|/decay)
-    - n-grams containing the target marker (TGT w1, TGT w1 w2, w-1 TGT, w-2 w-1 TGT)
-    - same-clause words (C_), words closer to an OTHER mention than to the target (O_)
-    - negation-scope words near the target (NEG_)
-    - optional lower-cased mention words (entity prior)
+    - words within WINDOW tokens of the target, tagged by side and by side and distance bucket
+    - a bag of words and bigrams weighted by closeness, w = 1 / (1 + |d| / DECAY)
+    - n-grams around the target marker (TGT w1, TGT w1 w2, w-1 TGT, w-2 w-1 TGT, w-1 TGT w1)
+    - words in the target's clause (C_), words closer to another person than to the target (O_)
+    - words in a negation's scope near the target (NEG_)
     """
     out = []
     for x in X:
@@ -229,61 +164,36 @@ def window_dicts(X, window=6, weighted=True, decay=4.0, bigrams=True, tgt_ngrams
         has_t = any(d == 0 for d in dist if d is not None)
         for i, t in enumerate(toks):
             d = dist[i]
-            if t == TGT:
+            if t == TGT or d is None:
                 continue
-            if d is None:
-                continue
-            w = 1.0 / (1.0 + abs(d) / decay)
             side = "L" if d < 0 else "R"
-            if abs(d) <= window:
+            if abs(d) <= WINDOW:
                 add("%s%s_%s" % (side, _bucket(d), t))
                 add("%s_%s" % (side, t))
-                if stem and _is_word(t) and len(t) > stem:
-                    add("%sS_%s" % (side, t[:stem]))
-                if negation and x["neg"][i]:
+                if x["neg"][i]:
                     add("NEG_%s" % t)
-            if weighted and _is_word(t):
+            if _is_word(t):
+                w = 1.0 / (1.0 + abs(d) / DECAY)
                 add("W_" + t, w)
-                if bigrams and i + 1 < n:
+                if i + 1 < n:
                     add("W2_%s_%s" % (t, toks[i + 1]), w)
-            if clause and x["clause"][i] and _is_word(t):
-                add("C_" + t)
-                if clause_bigrams and i + 1 < n and x["clause"][i + 1]:
-                    add("C2_%s_%s" % (t, toks[i + 1]))
-            if side_bigrams and abs(d) <= window and i + 1 < n and toks[i + 1] != TGT:
-                add("%s2_%s_%s" % (side, t, toks[i + 1]))
-            if near_other:
+                if x["clause"][i]:
+                    add("C_" + t)
                 od = x["odist"][i]
-                if od is not None and od < abs(d) and _is_word(t):
+                if od is not None and od < abs(d):
                     add("O_" + t)
-        if tgt_ngrams and has_t:
-            for i, t in enumerate(toks):
-                if t != TGT:
-                    continue
-                nxt = toks[i + 1] if i + 1 < n else "</s>"
-                nxt2 = toks[i + 2] if i + 2 < n else "</s>"
-                prv = toks[i - 1] if i >= 1 else "<s>"
-                prv2 = toks[i - 2] if i >= 2 else "<s>"
-                add("T+_%s" % nxt)
-                add("T+_%s_%s" % (nxt, nxt2))
-                add("-T_%s" % prv)
-                add("-T_%s_%s" % (prv2, prv))
-                add("-T+_%s_%s" % (prv, nxt))
-        if mention:
-            for t in _TOKEN_RE.findall(x["mention"]):
-                add("M_" + t)
-        if quote and has_t:
-            inq, qstate = False, False
-            for t in toks:
-                if t in _QUOTES:
-                    qstate = not qstate
-                elif t == TGT and qstate:
-                    inq = True
-            nq = sum(1 for t in toks if t in _QUOTES)
-            if inq:
-                add("TGT_IN_QUOTE")
-            elif nq:
-                add("QUOTE_ELSEWHERE")
+        for i, t in enumerate(toks):
+            if t != TGT:
+                continue
+            nxt = toks[i + 1] if i + 1 < n else "</s>"
+            nxt2 = toks[i + 2] if i + 2 < n else "</s>"
+            prv = toks[i - 1] if i >= 1 else "<s>"
+            prv2 = toks[i - 2] if i >= 2 else "<s>"
+            add("T+_%s" % nxt)
+            add("T+_%s_%s" % (nxt, nxt2))
+            add("-T_%s" % prv)
+            add("-T_%s_%s" % (prv2, prv))
+            add("-T+_%s_%s" % (prv, nxt))
         if not has_t:
             add("NO_TARGET")
         if any(od is not None for od in x["odist"]):
@@ -292,58 +202,17 @@ def window_dicts(X, window=6, weighted=True, decay=4.0, bigrams=True, tgt_ngrams
     return out
 
 
-# --------------------------------------------------------------------------- #
-# (b) estimator
-# --------------------------------------------------------------------------- #
-DEFAULT_PARAMS = dict(
-    word_ngram=(1, 3), word_min_df=2, char_ngram=(2, 5), char_min_df=2,
-    w_word=1.0, w_char=1.0, w_win=1.0, w_neg=0.0,
-    window=6, decay=4.0, weighted=True, bigrams=True, tgt_ngrams=True,
-    clause=True, near_other=True, negation=True, mention=False,
-    C=2.0, class_weight="balanced", max_iter=2000,
-)
-
-
-def build_estimator(**overrides):
-    """Pipeline(FeatureUnion(masked word tf-idf, masked char tf-idf, target-window
-    features[, negation-marked tokens]), LogisticRegression)."""
-    p = dict(DEFAULT_PARAMS)
-    unknown = set(overrides) - set(p)
-    if unknown:
-        raise ValueError("unknown params: %s" % sorted(unknown))
-    p.update(overrides)
-    parts, weights = [], {}
-    if p["w_word"] > 0:
-        parts.append(("word", Pipeline([
-            ("sel", FunctionTransformer(select_masked)),
-            ("tfidf", TfidfVectorizer(ngram_range=tuple(p["word_ngram"]), min_df=p["word_min_df"],
-                                      sublinear_tf=True, lowercase=True,
-                                      token_pattern=r"(?u)\b\w+\b")),
-        ])))
-        weights["word"] = p["w_word"]
-    if p["w_char"] > 0:
-        parts.append(("char", Pipeline([
-            ("sel", FunctionTransformer(select_masked)),
-            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=tuple(p["char_ngram"]),
-                                      min_df=p["char_min_df"], sublinear_tf=True, lowercase=True)),
-        ])))
-        weights["char"] = p["w_char"]
-    if p["w_win"] > 0:
-        kw = {k: p[k] for k in ("window", "decay", "weighted", "bigrams", "tgt_ngrams",
-                                "clause", "near_other", "negation", "mention")}
-        parts.append(("win", Pipeline([
-            ("dicts", FunctionTransformer(window_dicts, kw_args=kw)),
-            ("vec", DictVectorizer()),
-            ("tfidf", TfidfTransformer(sublinear_tf=True)),
-        ])))
-        weights["win"] = p["w_win"]
-    if p["w_neg"] > 0:
-        parts.append(("neg", Pipeline([
-            ("sel", FunctionTransformer(select_masked_negated)),
-            ("tfidf", TfidfVectorizer(ngram_range=(1, 1), min_df=2, sublinear_tf=True,
-                                      token_pattern=r"\S+")),
-        ])))
-        weights["neg"] = p["w_neg"]
-    union = FeatureUnion(parts, transformer_weights=weights)
-    clf = LogisticRegression(C=p["C"], class_weight=p["class_weight"], max_iter=p["max_iter"])
-    return Pipeline([("features", union), ("clf", clf)])
+def build_estimator() -> Pipeline:
+    """Masked word 1-3-gram and char_wb 2-5-gram TF-IDF plus the target-window features, then a
+    balanced logistic regression. Made of module-level functions only, so it pickles."""
+    def masked_tfidf(**vectorizer):
+        return Pipeline([("select", FunctionTransformer(select_masked)),
+                         ("tfidf", TfidfVectorizer(min_df=2, sublinear_tf=True, **vectorizer))])
+    union = FeatureUnion([
+        ("word", masked_tfidf(ngram_range=(1, 3), token_pattern=r"(?u)\b\w+\b")),
+        ("char", masked_tfidf(analyzer="char_wb", ngram_range=(2, 5))),
+        ("win", Pipeline([("dicts", FunctionTransformer(window_dicts)), ("vec", DictVectorizer()),
+                          ("tfidf", TfidfTransformer(sublinear_tf=True))])),
+    ])
+    return Pipeline([("features", union),
+                     ("clf", LogisticRegression(C=2.0, class_weight="balanced", max_iter=2000))])

@@ -101,19 +101,22 @@ def generic_head_figures(scorer, records: list[dict], train_records: list[dict] 
         masked = [masked for (masked, _, mentions), r in zip(prepared, records)
                   if r[target_id] != NONE and target_id in mentions]
         own = scorer.model.predict_proba(masked, {t: [True] * len(masked) for t in heads})[1][target_id]
-        row = {"pairs": len(gold), "own_head": _stance_f1(gold, own),
-               "generic_head": _stance_f1(gold, scorer.model.predict_generic(examples))}
+        row = {"pairs": len(gold), "own_head": _stance_f1(gold, _most_probable(own)),
+               "generic_head": _stance_f1(gold, _most_probable(scorer.model.predict_generic(examples)))}
         if prepared_train is not None:
             others = [t for t in heads if t != target_id]
             unseen = build_estimator().fit(*target_examples(prepared_train, train_records, others))
-            row["generic_without_target"] = _stance_f1(gold, unseen.predict(examples), as_labels=True)
+            row["generic_without_target"] = _stance_f1(gold, unseen.predict(examples))
         figures[target_id] = row
     return figures
 
 
-def _stance_f1(gold, predicted, as_labels: bool = False) -> float:
-    labels = predicted if as_labels else [STANCE_LABELS[i] for i in np.argmax(predicted, axis=1)]
-    return round(float(f1_score(gold, labels, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4)
+def _most_probable(probabilities) -> list[str]:
+    return [STANCE_LABELS[i] for i in np.argmax(probabilities, axis=1)]
+
+
+def _stance_f1(gold, predicted) -> float:
+    return round(float(f1_score(gold, predicted, labels=list(STANCE_LABELS), average="macro", zero_division=0)), 4)
 
 
 def worst_errors(pairs, target_ids, limit: int = WORST_ERRORS) -> list[dict]:

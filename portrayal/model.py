@@ -102,12 +102,6 @@ class PortrayalModel(BaseEstimator):
         state.pop("_compiled", None)  # rebuilt from the fitted parts after loading
         return state
 
-    def reference_predict_proba(self, masked_texts):
-        """{head: probabilities in its classes' order} through scikit-learn's own transform and predict_proba."""
-        shared = self.vectorizer_.transform(masked_texts)
-        heads = {SENTIMENT: self.sentiment_head_, **self.stance_heads_}
-        return {name: head.predict_proba(shared) for name, head in heads.items()}
-
 
 def _reorder(probabilities, classes, labels):
     """Columns in the documented label order, whatever order the classifier learned them in."""

@@ -17,16 +17,16 @@ from .targets import MentionFinder, TargetRegistry
 MODEL_NAME = "portrayal-stance"
 
 
-def fit_model(records: list[dict], registry: TargetRegistry, generic_targets=None, **params) -> PortrayalModel:
+def fit_model(records: list[dict], registry: TargetRegistry, **params) -> PortrayalModel:
     """Fit the heads on `records` (all of them: choose the split before calling).
 
-    Targets the corpus labels get a head of their own; the generic head learns from the pairs of
-    `generic_targets` (default: all of them) and scores the registry's other targets.
+    Targets the corpus labels get a head of their own; the generic head learns from all their
+    sentences and scores the registry's other targets.
     """
     labelled = tuple(t for t in registry.ids if records and all(t in r for r in records))
     prepared = prepared_records(MentionFinder(registry), records, labelled)
     model = PortrayalModel(target_ids=labelled, **params)
-    examples = target_examples(prepared, records, labelled if generic_targets is None else generic_targets)
+    examples = target_examples(prepared, records, labelled)
     return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
                      [r["sentiment"] for r in records], target_examples=examples)
 

@@ -1,11 +1,27 @@
-"""Helpers shared by the service tests: the OpenAPI document as a validator, a failing model."""
+"""Helpers shared by the service tests: the OpenAPI document as a validator, a failing model,
+a free port and `stance serve` started as users start it."""
 from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
 
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 DOCUMENT_URI = "urn:portrayal:openapi"
+STANCE = Path(sys.executable).with_name("stance")
+STARTUP_SECONDS = 60
 
 
 def _pointer(*parts: str) -> str:
@@ -76,3 +92,85 @@ class BrokenScorer:
 
     def score_many(self, articles):
         raise RuntimeError("the model fell over")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`stance serve --workers 2` on a free port of 127.0.0.1, its stderr kept in a file."""
+
+    def __init__(self, model_dir: Path, workdir: Path, workers: int = 2):
+        self.model_dir, self.port = model_dir, free_port()
+        self.origin = f"http://127.0.0.1:{self.port}"
+        self.tmpdir = workdir / "tmp"  # where the server makes its metrics directory
+        self.tmpdir.mkdir()
+        self.log_path = workdir / "server.log"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PORTRAYAL_")}
+        env.update(TMPDIR=str(self.tmpdir), PORTRAYAL_LOG_LEVEL="info")
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [str(STANCE), "serve", "--model", str(model_dir), "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(workers)], stdout=self._log, stderr=subprocess.STDOUT, env=env)
+        self._wait_until_healthy()
+
+    def _wait_until_healthy(self):
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"stance serve exited with {self.process.returncode}: {self.log()[-2000:]}")
+            try:
+                if self.get("/health")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"stance serve did not answer GET /health within {STARTUP_SECONDS} s")
+
+    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.origin + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json", **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, dict(response.headers), response.read()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read()
+
+    def get(self, path: str, headers: dict | None = None):
+        return self.request("GET", path, headers=headers)
+
+    def sha(self) -> str:
+        status, _, body = self.get("/model")
+        assert status == 200
+        return json.loads(body)["sha256"]
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def json_lines(self) -> list[dict]:
+        return [json.loads(line) for line in self.log().splitlines() if line.startswith("{")]
+
+    def wait_for_log(self, text: str, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if text in self.log():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"{text!r} not in the server log within {seconds} s: {self.log()[-3000:]}")
+
+    def hang_up(self) -> None:
+        self.process.send_signal(signal.SIGHUP)  # `stance serve` is the gunicorn master itself
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()

@@ -3,7 +3,6 @@ import gzip
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from portrayal.corpus import articles
+
+from .support import free_port
 
 BIN = Path(sys.executable).parent
 
@@ -102,12 +103,6 @@ def test_a_killed_run_resumes_without_losing_or_doubling_articles(tmp_path, corp
     assert summary["skipped"] >= done_before and summary["completed"] == 20
     ids = article_ids(output)
     assert len(ids) == len(set(ids)) == 400
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_a_worker_killed_mid_job_on_an_existing_cluster_loses_nothing(tmp_path, corpus, model_dir):

@@ -6,20 +6,17 @@ renders the API's answer, not what the model predicts.
 from __future__ import annotations
 
 import json
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
+from .support import Server
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-STARTUP_SECONDS = 30
 WAIT_MS = 15_000
 
 ARTICLE = ("Elon Musk a qualifié Sam Altman d'escroc. Le patron d'OpenAI a répondu avec ironie.\n"
@@ -31,12 +28,6 @@ TARGETS = ("musk", "altman")
 
 
 # --- helpers ---------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 def post_score(origin: str, text: str) -> tuple[int, dict]:
     """What the API answers for the body the page sends."""
@@ -75,36 +66,13 @@ def score_in_page(page, text: str) -> None:
 # --- fixtures --------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def origin(model_dir):
+def origin(model_dir, tmp_path_factory):
     """`stance serve` started as users start it, on a free port; stopped at the end of the module."""
-    port = free_port()
-    stance = Path(sys.executable).parent / "stance"
-    server = subprocess.Popen([str(stance), "serve", "--model", str(model_dir), "--port", str(port), "--workers", "1"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    server = Server(model_dir, tmp_path_factory.mktemp("page-server"), workers=1)
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            if server.poll() is not None:
-                pytest.fail(f"stance serve exited with {server.returncode}: {server.stderr.read().decode()[-2000:]}")
-            try:
-                with urllib.request.urlopen(f"{url}/health", timeout=1) as response:
-                    if json.load(response) == {"status": "ok"}:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"stance serve did not answer GET /health within {STARTUP_SECONDS} s")
-            time.sleep(0.1)  # bounded by the deadline above
-        yield url
+        yield server.origin
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        server.stderr.close()
+        server.stop()
 
 
 @pytest.fixture(scope="module")
