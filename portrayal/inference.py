@@ -1,17 +1,27 @@
 """The fitted model's arithmetic, without scikit-learn's per-call machinery.
 
-For one article of some thirty sentences, input validation, output wrapping and the
-FeatureUnion's joblib dispatch cost more than the TF-IDF and the logistic regressions
-themselves. `CompiledModel` takes the fitted vocabulary, idf weights and coefficients
-and computes the same probabilities directly: the same TF-IDF as scikit-learn's
-`TfidfTransformer(sublinear_tf=True)` per block, then every head's logits from one
-sparse-by-dense product, then a softmax per head. A test holds it equal to the
-scikit-learn path.
+For one article of some thirty sentences, input validation, output wrapping, the
+FeatureUnion's joblib dispatch and building every word n-gram as a string cost more than
+the TF-IDF and the logistic regressions themselves. `CompiledModel` takes the fitted
+vocabulary, idf weights and coefficients and computes the same probabilities directly:
+
+- words: each token becomes an integer id with one dictionary lookup; a word n-gram is
+  the base-`len(ids)` number of its tokens' ids, looked up in a sorted array in bulk;
+- characters: `HashedCharNgrams` hashes every n-gram of the batch at once;
+- both blocks' (row, column) occurrences are counted together with one sort, then get
+  scikit-learn's `TfidfTransformer(sublinear_tf=True)` weights, each block's rows scaled
+  to unit length, and every head's logits come from one sparse-by-dense product.
+
+A test holds the probabilities equal to the scikit-learn path.
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from scipy import sparse
+
+from .hashing import distinct_pairs
 
 
 class CompiledModel:
@@ -20,11 +30,11 @@ class CompiledModel:
     def __init__(self, vectorizer, heads: dict):
         words = vectorizer.named_transformers["words"]
         hasher, char_tfidf = (step for _, step in vectorizer.named_transformers["chars"].steps)
-        self._analyze = words.build_analyzer()
-        self._vocabulary = words.vocabulary_
-        self._word_idf = words.idf_
+        self._word_ngrams = _WordNgrams(words)
         self._hasher = hasher
-        self._char_idf = char_tfidf.idf_
+        self._n_words = len(words.vocabulary_)
+        self._n_columns = self._n_words + hasher.n_features_
+        self._idf = np.concatenate([words.idf_, char_tfidf.idf_])
         self._slices: dict[str, tuple[slice, tuple]] = {}
         weights, biases, column = [], [], 0
         for name, head in heads.items():
@@ -38,42 +48,78 @@ class CompiledModel:
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The shared TF-IDF features: word block then character block, as the FeatureUnion builds them."""
-        return sparse.hstack(self._blocks(texts), format="csr")
+        word_rows, word_columns = self._word_ngrams.occurrences(texts)
+        char_rows, char_columns = self._hasher.occurrences(texts)
+        rows, columns, counts = distinct_pairs(np.concatenate([word_rows, char_rows]),
+                                               np.concatenate([word_columns, char_columns + self._n_words]),
+                                               self._n_columns)
+        values = (np.log(counts) + 1.0) * self._idf[columns]
+        block = rows * 2 + (columns >= self._n_words)  # each block's rows have unit length
+        lengths = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * len(texts)))
+        lengths[lengths == 0] = 1.0
+        values /= lengths[block]
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
+        return sparse.csr_matrix((values, columns.astype(np.int32), indptr), shape=(len(texts), self._n_columns))
 
     def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, tuple]]:
         """{head: (probabilities, classes)} for every text, each head's columns in its classes' order."""
-        words, chars = self._blocks(texts)  # each block times its rows of the weights: no stacking
-        logits = words @ self._weights[:words.shape[1]] + chars @ self._weights[words.shape[1]:] + self._bias
+        logits = self.features(texts) @ self._weights + self._bias
         return {name: (_softmax(logits[:, columns]), classes) for name, (columns, classes) in self._slices.items()}
 
-    def _blocks(self, texts: list[str]) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
-        words = _tfidf(self._word_counts(texts), self._word_idf)
-        chars = _tfidf(self._hasher.transform(texts), self._char_idf)
-        return words, chars
 
-    def _word_counts(self, texts: list[str]) -> sparse.csr_matrix:
-        vocabulary, indices, counts, indptr = self._vocabulary, [], [], [0]
-        for text in texts:
-            row: dict[int, int] = {}
-            for token in self._analyze(text):
-                column = vocabulary.get(token)
-                if column is not None:
-                    row[column] = row.get(column, 0) + 1
-            indices.extend(row)
-            counts.extend(row.values())
-            indptr.append(len(indices))
-        return sparse.csr_matrix((np.asarray(counts, dtype=np.float64), np.asarray(indices, dtype=np.int32),
-                                  np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(vocabulary)))
+class _WordNgrams:
+    """A fitted word TfidfVectorizer's n-gram lookup, with tokens as integer ids instead of strings."""
 
+    def __init__(self, words):
+        if words.analyzer != "word" or words.tokenizer is not None or words.stop_words is not None:
+            raise ValueError("the compiled word n-grams follow the default word analyzer only")
+        self._preprocess = words.build_preprocessor()
+        self._tokens = re.compile(words.token_pattern)
+        self._low, self._high = words.ngram_range
+        grams = {tuple(gram.split(" ")): column for gram, column in words.vocabulary_.items()}
+        self._ids = {token: i for i, token in enumerate(sorted({t for gram in grams for t in gram}))}
+        self._base = max(1, len(self._ids))
+        if self._base ** self._high >= 2**63:
+            raise ValueError(f"word n-grams up to {self._high} over {self._base} tokens do not fit in 64 bits")
+        keys = np.array([self._key(gram) for gram in grams], dtype=np.int64)
+        order = np.argsort(keys)
+        self._keys = keys[order]
+        self._columns = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))[order]
 
-def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Sublinear tf times idf, rows scaled to unit length."""
-    counts.data = (np.log(counts.data) + 1.0) * idf[counts.indices]
-    lengths = np.sqrt(np.bincount(np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr)),
-                                  weights=counts.data ** 2, minlength=counts.shape[0]))
-    lengths[lengths == 0] = 1.0
-    counts.data /= np.repeat(lengths, np.diff(counts.indptr))
-    return counts
+    def _key(self, gram: tuple) -> int:
+        key = len(gram) - 1  # n-grams of different lengths never share a key
+        for token in gram:
+            key = key * self._base + self._ids[token]
+        return key
+
+    def occurrences(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every in-vocabulary word n-gram occurrence in `texts`."""
+        tokenized = [self._tokens.findall(self._preprocess(text)) for text in texts]
+        lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(texts))
+        ids = np.array([self._ids.get(token, -1) for tokens in tokenized for token in tokens], dtype=np.int64)
+        row_of = np.repeat(np.arange(len(texts)), lengths)
+        ends = np.cumsum(lengths)
+        rows, columns = [], []
+        for n in range(self._low, self._high + 1):
+            count = len(ids) - n + 1
+            if count <= 0:
+                continue
+            key = np.full(count, n - 1, dtype=np.int64)
+            known = np.ones(count, dtype=bool)
+            for k in range(n):
+                part = ids[k:k + count]
+                known &= part >= 0
+                key = key * self._base + part
+            known &= np.arange(count) + n <= ends[row_of[:count]]  # within one text
+            key = key[known]
+            found = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
+            hit = self._keys[found] == key
+            rows.append(row_of[:count][known][hit])
+            columns.append(self._columns[found[hit]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(columns)
 
 
 def _softmax(logits: np.ndarray) -> np.ndarray:

@@ -37,6 +37,9 @@ class _NewsLanguageVars(PunktLanguageVars):
     """Punkt's defaults plus the ellipsis character as a sentence end."""
 
     sent_end_chars = (".", "?", "!", "…")
+    # Closing quotes and brackets after a period belong to the sentence that ends there (an
+    # opening « or “ taken along too is handed back by `_realign_opening_quotes`).
+    re_boundary_realignment = re.compile(PunktLanguageVars.re_boundary_realignment.pattern, re.MULTILINE)
 
     def _word_tokenizer_re(self):
         if "_plain_word_tokenizer" not in vars(self):
@@ -72,11 +75,6 @@ class _NewsToken(PunktToken):
         return self._RE_NON_PUNCT.search(self.type)
 
 
-class _NewsPunkt(PunktSentenceTokenizer):
-    # Closing quotes and brackets after a period belong to the sentence that ends there.
-    _re_boundary_realignment = re.compile(r"[\"'’»”)\]}]+?(?:\s+|(?=--)|$)", re.MULTILINE)
-
-
 def _word_list(name: str) -> set[str]:
     text = resources.files("portrayal.resources").joinpath(name).read_text(encoding="utf-8")
     return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
@@ -87,7 +85,7 @@ def _tokenizer() -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = _word_list("abbreviations_fr.txt") | _word_list("abbreviations_en.txt")
     params.sent_starters = _word_list("sentence_starters.txt")
-    return _NewsPunkt(params, lang_vars=_NewsLanguageVars(), token_cls=_NewsToken)
+    return PunktSentenceTokenizer(params, lang_vars=_NewsLanguageVars(), token_cls=_NewsToken)
 
 
 class _QuoteDepth:

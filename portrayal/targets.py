@@ -129,6 +129,10 @@ def _alternation(phrases, case_sensitive: bool, not_before: str = "") -> re.Patt
     return re.compile(rf"(?<![\w]){_first_word_gate(phrases)}(?:{body})(?![\w]){not_before}")
 
 
+def _last_words(phrases) -> set[str]:
+    return {_WORD.findall(phrase.lower())[-1] for phrase in phrases}
+
+
 def _first_word_gate(phrases) -> str:
     """A lookahead for the words a phrase can begin with (articles in all their forms).
 
@@ -167,19 +171,24 @@ class MentionFinder:
         alternatives = "|".join(rf"(?P<{name}>(?:{body})(?![\w]))" for name, _, _, body in groups)
         self._explicit = re.compile(rf"(?<![\w]){_first_word_gate(every_phrase)}(?:{alternatives})")
         self._groups = {name: (target_ids, via) for name, target_ids, via, _ in groups}
-        # Every phrase ends with one of these words: a sentence with none of them needs no scan.
-        self._last_words = {_WORD.findall(p.lower())[-1] for p in every_phrase}
+        # A sentence without the word a phrase ends with needs no scan for it.
+        self._explicit_last_words = _last_words(every_phrase)
         pronouns = {p for target in registry.targets for p in target.pronouns}
         self._pronoun = _alternation(pronouns, case_sensitive=False)
+        self._pronoun_last_words = _last_words(pronouns)
         self._plural = _alternation(registry.plural_pronouns, case_sensitive=False)
         # "le patron" refers to the focus; "le patron de Meta" is somebody else.
         self._carried = _alternation(registry.carried_references, case_sensitive=False,
                                      not_before=r"(?!\s+(?:de|du|des|d['’]|of)\b)")
+        self._carried_last_words = _last_words(registry.carried_references)
 
-    def explicit_mentions(self, sentence: Sentence) -> dict[str, list[Mention]]:
-        """Names, aliases, titles and group references, leftmost first, without overlaps."""
+    def explicit_mentions(self, sentence: Sentence, words: set[str]) -> dict[str, list[Mention]]:
+        """Names, aliases, titles and group references, leftmost first, without overlaps.
+
+        `words`: the sentence's lower-cased words, which tell whether a scan can find anything.
+        """
         found: dict[str, list[Mention]] = {}
-        if self._last_words.isdisjoint(_WORD.findall(sentence.text.lower())):
+        if self._explicit_last_words.isdisjoint(words):
             return found
         for match in self._explicit.finditer(sentence.text):
             target_ids, via = self._groups[match.lastgroup]
@@ -190,13 +199,13 @@ class MentionFinder:
     def _mention(self, sentence: Sentence, start: int, end: int, via: str) -> Mention:
         return Mention(sentence.start + start, sentence.start + end, sentence.text[start:end], via)
 
-    def _pronoun_spans(self, text: str) -> list[tuple[int, int, str]]:
+    def _pronoun_spans(self, text: str, words: set[str]) -> list[tuple[int, int, str]]:
         """Pronouns (impersonal "il" excluded) and carried titles, which refer to the focus."""
         spans = []
-        if self._pronoun:
+        if self._pronoun and not self._pronoun_last_words.isdisjoint(words):
             impersonal = {m.start() for m in _IMPERSONAL_IL.finditer(text)}
             spans += [(m.start(), m.end(), PRONOUN) for m in self._pronoun.finditer(text) if m.start() not in impersonal]
-        if self._carried:
+        if self._carried and not self._carried_last_words.isdisjoint(words):
             titles = [(m.start(), m.end(), TITLE) for m in self._carried.finditer(text)]
             spans = [s for s in spans if not any(t[0] <= s[0] < t[1] for t in titles)] + titles
         return spans
@@ -215,12 +224,13 @@ class MentionFinder:
         focus, gap = None, 0
         last_seen: dict[str, int] = {}
         for i, sentence in enumerate(sentences):
-            mentions = self.explicit_mentions(sentence)
+            words = set(_WORD.findall(sentence.text.lower()))
+            mentions = self.explicit_mentions(sentence, words)
             self._link_plural(sentence, mentions, {t for t, seen in last_seen.items() if i - seen <= MAX_CARRY_GAP + 1})
             carried = focus if focus is not None and gap <= MAX_CARRY_GAP else None
             linked_subject = False
             if carried is not None and carried not in mentions:
-                spans = self._pronoun_spans(sentence.text)
+                spans = self._pronoun_spans(sentence.text, words)
                 if mentions:
                     # Another target is named here: only a sentence-initial subject pronoun
                     # ("Il a qualifié Altman d'escroc") still refers to the focus.

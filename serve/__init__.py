@@ -7,6 +7,7 @@ from portrayal.scoring import Scorer
 
 from .auth import register_api_key
 from .errors import register_error_handlers
+from .json_provider import OrjsonProvider
 from .metrics import register_metrics
 from .request_log import configure_logging, register_request_log
 from .settings import load_settings
@@ -23,9 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     configure_logging(settings["log_level"])
     app = Flask(__name__)
     app.config.update(MAX_CONTENT_LENGTH=settings["max_body_bytes"], MAX_ARTICLES=settings["max_articles"],
-                      JSON_SORT_KEYS=False, SETTINGS=settings)
-    app.json.sort_keys = False
-    app.json.ensure_ascii = False
+                      SETTINGS=settings)
+    app.json = OrjsonProvider(app)
     scorer = scorer or Scorer.from_dir(settings["model_dir"])
     app.extensions["portrayal.scorer"] = scorer
     # Order matters: the request id and start time come first, so that a refused key is logged too.

@@ -1,4 +1,6 @@
 """The HTTP contract of POST /score and GET /health, and every error path in the one shape."""
+import json
+
 import pytest
 
 from serve import create_app
@@ -39,6 +41,19 @@ def test_score_an_article_returns_the_documented_shape(client, scorer):
     assert teaser["targets"]["musk"] == {"stance": "none", "proba": None, "mentions": []}
     assert set(body["summary"]) == {"musk", "altman", "sentiment"}
     assert set(body["summary"]["musk"]) == {"stance", "score", "sentences", "counts"}
+
+
+def test_the_answer_is_compact_utf8_json_in_the_library_s_key_order(client, scorer):
+    article = {"id": "é-1", "text": "« Non merci », a répondu Sam Altman à Elon Musk."}
+    response = client.post("/score", json=article)
+    expected = json.dumps(scorer.score(article), ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert response.get_data() == expected.encode("utf-8")
+
+
+def test_an_id_beyond_64_bit_integers_is_echoed_exactly(client):
+    big = 2**70 + 1
+    response = client.post("/score", json={"id": big, "text": "Musk."})
+    assert response.status_code == 200 and json.loads(response.get_data())["id"] == big
 
 
 def test_presplit_sentences_are_kept_in_order(client):
