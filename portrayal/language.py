@@ -1,8 +1,8 @@
 """Cheap language identification from function words, enough to tell fr/en/es/de/it/pt apart."""
 from __future__ import annotations
 
-import re
 from collections import Counter
+from collections.abc import Iterable
 
 # Short, frequent function words that are rare in the other languages of the list.
 _FUNCTION_WORDS = {
@@ -13,14 +13,17 @@ _FUNCTION_WORDS = {
     "it": "il lo gli e è sono non che per con una del della di al su ma come più questo".split(),
     "pt": "o os as e é são não que para com uma do da dos em no na mas como mais".split(),
 }
-_WORD = re.compile(r"[a-zàâäçéèêëîïôöùûüÿñáíóúßœ]+")
 UNDETERMINED = "und"
 
 
-def detect_language(text: str, default: str = UNDETERMINED) -> str:
-    """ISO 639-1 code of the language with the most function words in `text`."""
-    counts = Counter(_WORD.findall(text.lower()))
-    scores = {lang: sum(counts[word] for word in vocabulary) for lang, vocabulary in _VOCABULARY.items()}
+def detect_language(words: Iterable[str], default: str = UNDETERMINED) -> str:
+    """ISO 639-1 code of the language with the most function words among `words` (lower-cased).
+
+    The words are those the mention finder reads anyway (`targets.lower_words` of each
+    sentence), so the article is not scanned once more.
+    """
+    counts = Counter(words)
+    scores = {lang: sum(counts[word] for word in vocabulary & counts.keys()) for lang, vocabulary in _VOCABULARY.items()}
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else default
 

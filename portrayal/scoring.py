@@ -6,6 +6,7 @@ so the same input gives the same output everywhere.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +19,7 @@ from .inputs import ArticleInput, parse_article
 from .language import detect_language
 from .model import NONE, SENTIMENT_LABELS, STANCE_LABELS
 from .segment import Sentence, sentences_from_list, split_sentences
-from .targets import Mention, MentionFinder
+from .targets import Mention, MentionFinder, lower_words
 
 # The article leans one way when the mean (favor - against) over the sentences that refer to
 # the target passes this margin; the mean, unlike a sum, does not grow with article length.
@@ -28,17 +29,18 @@ DECIMALS = 4
 
 @dataclass
 class PreparedArticle:
-    """An article split into sentences, with mentions found and sentences masked for the model."""
+    """An article split into sentences, with mentions found, sentences masked for the model, and its language."""
 
     id: object
     text: str
     sentences: list[Sentence]
     mentions: list[dict[str, list[Mention]]]
     masked: list[str]
+    lang: str
 
 
 def prepare(finder: MentionFinder, article: ArticleInput, masked_targets=None) -> PreparedArticle:
-    """Split (unless already split), find mentions, and mask them for the model.
+    """Split (unless already split), find mentions, mask them for the model, and tell the language.
 
     Only `masked_targets` (default: all) get placeholders: the targets the model has heads for,
     so a target added to the registry later does not change what those heads read.
@@ -48,11 +50,12 @@ def prepare(finder: MentionFinder, article: ArticleInput, masked_targets=None) -
         text = "\n".join(article.sentences)
     else:
         sentences, text = split_sentences(article.text), article.text
-    mentions = finder.find(sentences)
+    words = [lower_words(s.text) for s in sentences]
+    mentions = finder.find(sentences, words)
     masked = [mask_mentions(s.text, s.start, m if masked_targets is None else
                             {t: found for t, found in m.items() if t in masked_targets})
               for s, m in zip(sentences, mentions)]
-    return PreparedArticle(article.id, text, sentences, mentions, masked)
+    return PreparedArticle(article.id, text, sentences, mentions, masked, detect_language(chain.from_iterable(words)))
 
 
 class Scorer:
@@ -133,7 +136,7 @@ class Scorer:
             })
         return {
             "id": article.id,
-            "lang": detect_language(article.text),
+            "lang": article.lang,
             "model": self.artifact.identity,
             "sentences": sentences,
             "summary": self._summary(sentences, sentiment),

@@ -129,6 +129,11 @@ def _alternation(phrases, case_sensitive: bool, not_before: str = "") -> re.Patt
     return re.compile(rf"(?<![\w]){_first_word_gate(phrases)}(?:{body})(?![\w]){not_before}")
 
 
+def lower_words(text: str) -> list[str]:
+    """The words of `text`, lower-cased: what tells whether a mention scan can find anything."""
+    return _WORD.findall(text.lower())
+
+
 def _last_words(phrases) -> set[str]:
     return {_WORD.findall(phrase.lower())[-1] for phrase in phrases}
 
@@ -218,19 +223,24 @@ class MentionFinder:
                 spans.append((quote.start() + match.start(), quote.start() + match.end(), PRONOUN))
         return spans
 
-    def find(self, sentences: list[Sentence]) -> list[dict[str, list[Mention]]]:
-        """Mentions per sentence, as {target_id: [Mention, ...]} (targets not referred to are absent)."""
+    def find(self, sentences: list[Sentence], words: list[list[str]] | None = None) -> list[dict[str, list[Mention]]]:
+        """Mentions per sentence, as {target_id: [Mention, ...]} (targets not referred to are absent).
+
+        `words`: each sentence's `lower_words`, when the caller has them already.
+        """
+        if words is None:
+            words = [lower_words(sentence.text) for sentence in sentences]
         results = []
         focus, gap = None, 0
         last_seen: dict[str, int] = {}
-        for i, sentence in enumerate(sentences):
-            words = set(_WORD.findall(sentence.text.lower()))
-            mentions = self.explicit_mentions(sentence, words)
+        for i, (sentence, sentence_words) in enumerate(zip(sentences, words)):
+            present = set(sentence_words)
+            mentions = self.explicit_mentions(sentence, present)
             self._link_plural(sentence, mentions, {t for t, seen in last_seen.items() if i - seen <= MAX_CARRY_GAP + 1})
             carried = focus if focus is not None and gap <= MAX_CARRY_GAP else None
             linked_subject = False
             if carried is not None and carried not in mentions:
-                spans = self._pronoun_spans(sentence.text, words)
+                spans = self._pronoun_spans(sentence.text, present)
                 if mentions:
                     # Another target is named here: only a sentence-initial subject pronoun
                     # ("Il a qualifié Altman d'escroc") still refers to the focus.
