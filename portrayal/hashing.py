@@ -45,10 +45,13 @@ class HashedCharNgrams(TransformerMixin, BaseEstimator):
         return sparse.csr_matrix((counts.astype(np.float64), columns.astype(np.int32), indptr),
                                  shape=(len(texts), self.n_features_))
 
-    def occurrences(self, texts) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of every n-gram occurrence in `texts` whose hashed column was kept at fit."""
-        rows, columns = self._hashed(texts)
-        columns = self.column_of_[columns]
+    def occurrences(self, texts, column_of: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every n-gram occurrence in `texts` whose hashed column was kept at fit.
+
+        `column_of` maps hashed columns to columns (-1: not kept); by default `column_of_`.
+        """
+        rows, hashed = self._hashed(texts)
+        columns = (self.column_of_ if column_of is None else column_of)[hashed]
         known = columns >= 0
         return rows[known], columns[known]
 

@@ -30,11 +30,22 @@ class CompiledModel:
     def __init__(self, vectorizer, heads: dict):
         words = vectorizer.named_transformers["words"]
         hasher, char_tfidf = (step for _, step in vectorizer.named_transformers["chars"].steps)
-        self._word_ngrams = _WordNgrams(words)
+        self._n_words = n_words = len(words.vocabulary_)
+        self._n_columns = n_words + hasher.n_features_
+        # Columns renumbered within each block from the most to the least frequent n-gram (lowest
+        # idf first): the few thousand that make most occurrences then lie together in the weights
+        # and stay in the processor's caches from one request to the next.
+        order = np.concatenate([np.argsort(words.idf_, kind="stable"),
+                                n_words + np.argsort(char_tfidf.idf_, kind="stable")])
+        self._original_column = order
+        renumbered = np.empty_like(order)
+        renumbered[order] = np.arange(len(order))
+        self._word_ngrams = _WordNgrams(words, renumbered[:n_words])
         self._hasher = hasher
-        self._n_words = len(words.vocabulary_)
-        self._n_columns = self._n_words + hasher.n_features_
-        self._idf = np.concatenate([words.idf_, char_tfidf.idf_])
+        kept = hasher.column_of_ >= 0
+        self._char_column_of = np.full(len(kept), -1, dtype=np.int32)  # hashed column -> our char column
+        self._char_column_of[kept] = renumbered[n_words + hasher.column_of_[kept]] - n_words
+        self._idf = np.concatenate([words.idf_, char_tfidf.idf_])[order]
         self._slices: dict[str, tuple[slice, tuple]] = {}
         weights, biases, column = [], [], 0
         for name, head in heads.items():
@@ -43,13 +54,26 @@ class CompiledModel:
             width = head.coef_.shape[0]  # one column for a two-class head
             self._slices[name] = (slice(column, column + width), tuple(head.classes_))
             column += width
-        self._weights = np.ascontiguousarray(np.hstack(weights))
+        self._weights = np.ascontiguousarray(np.hstack(weights)[order])
         self._bias = np.concatenate(biases)
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The shared TF-IDF features: word block then character block, as the FeatureUnion builds them."""
+        rows, columns, values, indptr = self._tfidf(texts)
+        return sparse.csr_matrix((values, self._original_column[columns].astype(np.int32), indptr),
+                                 shape=(len(texts), self._n_columns))
+
+    def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, tuple]]:
+        """{head: (probabilities, classes)} for every text, each head's columns in its classes' order."""
+        rows, columns, values, indptr = self._tfidf(texts)
+        features = sparse.csr_matrix((values, columns.astype(np.int32), indptr), shape=(len(texts), self._n_columns))
+        logits = features @ self._weights + self._bias
+        return {name: (_softmax(logits[:, columns]), classes) for name, (columns, classes) in self._slices.items()}
+
+    def _tfidf(self, texts: list[str]):
+        """(rows, our columns, TF-IDF values, CSR row pointers) of every non-zero feature, row by row."""
         word_rows, word_columns = self._word_ngrams.occurrences(texts)
-        char_rows, char_columns = self._hasher.occurrences(texts)
+        char_rows, char_columns = self._hasher.occurrences(texts, self._char_column_of)
         rows, columns, counts = distinct_pairs(np.concatenate([word_rows, char_rows]),
                                                np.concatenate([word_columns, char_columns + self._n_words]),
                                                self._n_columns)
@@ -60,18 +84,14 @@ class CompiledModel:
         values /= lengths[block]
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
-        return sparse.csr_matrix((values, columns.astype(np.int32), indptr), shape=(len(texts), self._n_columns))
-
-    def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, tuple]]:
-        """{head: (probabilities, classes)} for every text, each head's columns in its classes' order."""
-        logits = self.features(texts) @ self._weights + self._bias
-        return {name: (_softmax(logits[:, columns]), classes) for name, (columns, classes) in self._slices.items()}
+        return rows, columns, values, indptr
 
 
 class _WordNgrams:
     """A fitted word TfidfVectorizer's n-gram lookup, with tokens as integer ids instead of strings."""
 
-    def __init__(self, words):
+    def __init__(self, words, column_of_feature: np.ndarray):
+        """`column_of_feature`: our column for each of the vectorizer's feature indices."""
         if words.analyzer != "word" or words.tokenizer is not None or words.stop_words is not None:
             raise ValueError("the compiled word n-grams follow the default word analyzer only")
         self._preprocess = words.build_preprocessor()
@@ -85,7 +105,7 @@ class _WordNgrams:
         keys = np.array([self._key(gram) for gram in grams], dtype=np.int64)
         order = np.argsort(keys)
         self._keys = keys[order]
-        self._columns = np.fromiter(grams.values(), dtype=np.int64, count=len(grams))[order]
+        self._columns = column_of_feature[np.fromiter(grams.values(), dtype=np.int64, count=len(grams))][order]
 
     def _key(self, gram: tuple) -> int:
         key = len(gram) - 1  # n-grams of different lengths never share a key

@@ -71,6 +71,9 @@ class Scorer:
         if self.generic_target_ids and getattr(self.model, "generic_head_", None) is None:
             raise ModelArtifactError(f"the registry names {', '.join(self.generic_target_ids)} but the model has no "
                                      "head for them and no generic head; retrain it with `make train`")
+        # Built now, not on the first article: under gunicorn that is before the workers fork,
+        # so they share it and none of them makes its first caller wait.
+        self.model.compiled
 
     @classmethod
     def from_dir(cls, model_dir: str | Path) -> "Scorer":
