@@ -7,7 +7,8 @@
    splitting and mention finding; the ratio is printed.
 2. The service as users start it (`stance serve`, gunicorn, one worker per core), driven
    by locust from a separate process at several fixed request rates, each for a fixed
-   duration: throughput, p50/p95/p99 latency, errors, and the workers' memory.
+   duration, in three rounds: throughput, p50/p95/p99 latency, errors, and the workers'
+   memory for every run, then the median per rate.
 
 Article bodies are drawn from the corpus: consecutive sentences in paragraphs of one to three,
 lengths spread around 30 sentences, French and English as the corpus mixes them.
@@ -178,7 +179,13 @@ def _locust(url: str, bodies_path: Path, rate: int, seconds: int, prefix: Path) 
         return next(row for row in csv.DictReader(handle) if row["Name"] == "Aggregated")
 
 
-def under_load(model_dir: str, bodies: list[str], rates: list[int], seconds: int, workers: int, work: Path) -> None:
+def under_load(model_dir: str, bodies: list[str], rates: list[int], seconds: int, workers: int, work: Path,
+               rounds: int = 1) -> None:
+    """Every rate for `seconds`, in `rounds` rounds (all rates, then all again), then the medians per rate.
+
+    Rounds rather than back-to-back repeats: a spell of load from the machine's other tenants
+    then falls on different rates instead of on every run of one.
+    """
     bodies_path = work / "bodies.jsonl"
     bodies_path.write_text("\n".join(bodies), encoding="utf-8")
     port = _free_port()
@@ -187,22 +194,38 @@ def under_load(model_dir: str, bodies: list[str], rates: list[int], seconds: int
                "--workers", str(workers)]
     with open(work / "service.log", "wb") as log:
         server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ, PORTRAYAL_LOG_LEVEL="warning"))
+    runs: dict[int, list[dict]] = {rate: [] for rate in rates}
     try:
         _wait_ready(url, server)
         texts = [json.loads(b)["text"] for b in bodies]
         print(f"service: {workers} gunicorn workers on {url}; articles average "
               f"{np.mean([len(split_sentences(t)) for t in texts]):.1f} sentences, "
-              f"{np.mean([len(t) for t in texts]) / 1000:.1f} kB; {seconds} s per rate")
-        print(f"{'target req/s':>12} {'served req/s':>12} {'requests':>9} {'errors':>7} {'p50 ms':>7} "
+              f"{np.mean([len(t) for t in texts]) / 1000:.1f} kB; {seconds} s per rate, {rounds} round(s)")
+        print(f"{'round':>5} {'target req/s':>12} {'served req/s':>12} {'requests':>9} {'errors':>7} {'p50 ms':>7} "
               f"{'p95 ms':>7} {'p99 ms':>7} {'worker RSS MB':>14} {'worker PSS MB':>14}", flush=True)
-        for rate in rates:
-            row = _locust(url, bodies_path, rate, seconds, work / f"rate-{rate}")
-            rss, pss = _worker_memory(server.pid)
-            print(f"{rate:>12} {float(row['Requests/s']):>12.1f} {row['Request Count']:>9} {row['Failure Count']:>7} "
-                  f"{row['50%']:>7} {row['95%']:>7} {row['99%']:>7} {rss:>14.0f} {pss:>14.0f}", flush=True)
+        for round_number in range(1, rounds + 1):
+            for rate in rates:
+                row = _locust(url, bodies_path, rate, seconds, work / f"rate-{rate}-{round_number}")
+                rss, pss = _worker_memory(server.pid)
+                run = {"served": float(row["Requests/s"]), "requests": int(row["Request Count"]),
+                       "errors": int(row["Failure Count"]), "p50": float(row["50%"]), "p95": float(row["95%"]),
+                       "p99": float(row["99%"]), "rss": rss, "pss": pss}
+                runs[rate].append(run)
+                print(f"{round_number:>5} {rate:>12} {run['served']:>12.1f} {run['requests']:>9} {run['errors']:>7} "
+                      f"{run['p50']:>7.0f} {run['p95']:>7.0f} {run['p99']:>7.0f} {rss:>14.0f} {pss:>14.0f}", flush=True)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if rounds > 1:
+        print(f"\nmedian over the {rounds} rounds (errors: total; p99: median and range)")
+        print(f"{'target req/s':>12} {'served req/s':>12} {'errors':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} "
+              f"{'p99 range':>11} {'worker RSS MB':>14}")
+        for rate, done in runs.items():
+            median = {key: float(np.median([run[key] for run in done])) for key in ("served", "p50", "p95", "p99", "rss")}
+            p99s = [run["p99"] for run in done]
+            print(f"{rate:>12} {median['served']:>12.1f} {sum(run['errors'] for run in done):>7} {median['p50']:>7.0f} "
+                  f"{median['p95']:>7.0f} {median['p99']:>7.0f} {f'{min(p99s):.0f}-{max(p99s):.0f}':>11} "
+                  f"{max(run['rss'] for run in done):>14.0f}")
 
 
 def main() -> None:
@@ -211,6 +234,7 @@ def main() -> None:
     parser.add_argument("--corpus", default="data/corpus.jsonl")
     parser.add_argument("--rates", default="50,100,200,250,300", help="requests per second, comma-separated")
     parser.add_argument("--seconds", type=int, default=30, help="duration of each rate")
+    parser.add_argument("--rounds", type=int, default=3, help="times every rate is run, in rounds")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sentences", type=int, default=30, help="mean sentences per article")
     parser.add_argument("--in-process-seconds", type=float, default=10)
@@ -218,7 +242,8 @@ def main() -> None:
     bodies = build_bodies(args.corpus, 1000, args.sentences)
     in_process(args.model, args.corpus, bodies, args.in_process_seconds)
     with tempfile.TemporaryDirectory(prefix="bench-load-") as work:
-        under_load(args.model, bodies, [int(r) for r in args.rates.split(",")], args.seconds, args.workers, Path(work))
+        under_load(args.model, bodies, [int(r) for r in args.rates.split(",")], args.seconds, args.workers, Path(work),
+                   args.rounds)
 
 
 if __name__ == "__main__":

@@ -37,5 +37,5 @@ class NewsroomPipeline(FastHttpUser):
     def score_article(self):
         with self.client.post("/score", data=random.choice(BODIES), headers=HEADERS,
                               catch_response=True) as response:
-            if response.status_code != 200 or not response.text.startswith('{"id"'):
+            if response.status_code != 200 or not response.content.startswith(b'{"id"'):
                 response.failure(f"HTTP {response.status_code}")
