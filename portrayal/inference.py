@@ -59,19 +59,19 @@ class CompiledModel:
 
     def features(self, texts: list[str]) -> sparse.csr_matrix:
         """The shared TF-IDF features: word block then character block, as the FeatureUnion builds them."""
-        rows, columns, values, indptr = self._tfidf(texts)
+        columns, values, indptr = self._tfidf(texts)
         return sparse.csr_matrix((values, self._original_column[columns].astype(np.int32), indptr),
                                  shape=(len(texts), self._n_columns))
 
     def predict_proba(self, texts: list[str]) -> dict[str, tuple[np.ndarray, tuple]]:
         """{head: (probabilities, classes)} for every text, each head's columns in its classes' order."""
-        rows, columns, values, indptr = self._tfidf(texts)
+        columns, values, indptr = self._tfidf(texts)
         features = sparse.csr_matrix((values, columns.astype(np.int32), indptr), shape=(len(texts), self._n_columns))
         logits = features @ self._weights + self._bias
-        return {name: (_softmax(logits[:, columns]), classes) for name, (columns, classes) in self._slices.items()}
+        return {name: (_softmax(logits[:, head]), classes) for name, (head, classes) in self._slices.items()}
 
     def _tfidf(self, texts: list[str]):
-        """(rows, our columns, TF-IDF values, CSR row pointers) of every non-zero feature, row by row."""
+        """(our columns, TF-IDF values, CSR row pointers) of every non-zero feature, row by row."""
         word_rows, word_columns = self._word_ngrams.occurrences(texts)
         char_rows, char_columns = self._hasher.occurrences(texts, self._char_column_of)
         rows, columns, counts = distinct_pairs(np.concatenate([word_rows, char_rows]),
@@ -84,7 +84,7 @@ class CompiledModel:
         values /= lengths[block]
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
-        return rows, columns, values, indptr
+        return columns, values, indptr
 
 
 class _WordNgrams:
@@ -100,7 +100,7 @@ class _WordNgrams:
         grams = {tuple(gram.split(" ")): column for gram, column in words.vocabulary_.items()}
         self._ids = {token: i for i, token in enumerate(sorted({t for gram in grams for t in gram}))}
         self._base = max(1, len(self._ids))
-        if self._base ** self._high >= 2**63:
+        if self._high * self._base ** self._high >= 2**63:  # the largest key, length prefix included
             raise ValueError(f"word n-grams up to {self._high} over {self._base} tokens do not fit in 64 bits")
         keys = np.array([self._key(gram) for gram in grams], dtype=np.int64)
         order = np.argsort(keys)
