@@ -8,6 +8,12 @@ BIN := $(VENV)/bin
 MODEL_DIR ?= models/default
 SOURCES := $(wildcard portrayal/*.py portrayal/resources/*.txt)
 
+# Debian packages whose commands are missing, installed (apt-get needs root): $(call debian,COMMANDS).
+# Each command here is its package's name: chromium for the page test, wrk for the load generator.
+debian = @missing=""; for command in $(1); do command -v $$command >/dev/null || missing="$$missing $$command"; done; \
+	if [ -n "$$missing" ]; then echo "installing Debian's$$missing"; apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
+
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
@@ -31,17 +37,19 @@ eval: $(BIN)/stance ## train on the train split, write reports/eval.md (dev and 
 serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains first if the model is missing)
 	$(BIN)/stance serve --model $(MODEL_DIR)
 
-test: $(BIN)/stance ## run the test suite
+test: $(BIN)/stance ## run the test suite (installs Debian's chromium and wrk first when missing)
+	$(call debian,chromium wrk)
 	$(BIN)/python -m pytest
 
-$(BIN)/locust: pyproject.toml | $(BIN)/stance
+$(VENV)/bench-installed: pyproject.toml | $(BIN)/stance
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	@touch $@
 
-bench: $(MODEL_DIR)/model.joblib $(BIN)/locust ## in-process speed vs a naive baseline, then gunicorn under locust at several rates
+bench: $(MODEL_DIR)/model.joblib $(VENV)/bench-installed ## in-process speed vs a naive baseline, then gunicorn under wrk at several rates
+	$(call debian,wrk)
 	$(BIN)/python bench/load.py --model $(MODEL_DIR)
 
-bench-batch: $(MODEL_DIR)/model.joblib ## score 100,000 generated articles on Dask with 1 and 2 workers
+bench-batch: $(MODEL_DIR)/model.joblib $(VENV)/bench-installed ## score 100,000 generated articles on Dask with 1 and 2 workers
 	$(BIN)/python bench/batch.py --model $(MODEL_DIR)
 
 bench-newsmtsc: $(BIN)/stance ## NewsMTSC: our target-conditioned learner vs the sentence-only baseline

@@ -1,4 +1,4 @@
-"""The target-conditioned stance learner: what it reads depends on which person is the target.
+r"""The target-conditioned stance learner: what it reads depends on which person is the target.
 
 The sentence is read with the target's mentions replaced by one marker and the other persons'
 mentions by another, plus features of the words around the target (side and distance, same
