@@ -17,6 +17,7 @@ import nltk
 import numpy
 import scipy
 import sklearn
+from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ModelArtifactError
 from .model import PortrayalModel
@@ -65,6 +66,7 @@ def save_artifact(model: PortrayalModel, registry: TargetRegistry, model_dir: st
     model_dir = Path(model_dir)
     model_dir.mkdir(parents=True, exist_ok=True)
     model_path = model_dir / MODEL_FILE
+    _drop_memory_addresses(model)
     joblib.dump({"model": model, "registry": registry.document}, model_path, compress=3)
     full = dict(metadata)
     full["sha256"] = sha256_of(model_path)
@@ -72,6 +74,30 @@ def save_artifact(model: PortrayalModel, registry: TargetRegistry, model_dir: st
     full["targets"] = list(registry.ids)
     (model_dir / METADATA_FILE).write_text(json.dumps(full, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return full
+
+
+def _drop_memory_addresses(model) -> None:
+    """Remove the `_stop_words_id` cache of every text vectorizer inside `model`, so that one fit
+    writes the same bytes (and sha256) from any process.
+
+    scikit-learn keeps id(stop_words), a memory address that changes from one process to the
+    next, to skip checking the stop words again; without it the check is redone once, on first
+    use, and costs nothing when there are no stop words.
+    """
+    stack, seen = [model], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, CountVectorizer):
+            item.__dict__.pop("_stop_words_id", None)
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif hasattr(item, "__dict__") and not isinstance(item, type):
+            stack.extend(vars(item).values())
 
 
 def read_metadata(model_dir: str | Path) -> dict:
