@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, current_app, jsonify, request
+from werkzeug.exceptions import ClientDisconnected
 
 from portrayal.inputs import ARTICLE_FIELDS, parse_article
 
@@ -16,7 +17,11 @@ bp = Blueprint("api", __name__)
 def _json_body():
     if not request.mimetype == "application/json":
         raise ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json")
-    raw = request.get_data(cache=False)
+    try:
+        raw = request.get_data(cache=False)
+    except ClientDisconnected as error:  # the client closed, or stayed silent past PORTRAYAL_CLIENT_TIMEOUT
+        raise ApiError(400, "incomplete_body", f"the body stopped before its Content-Length of "
+                       f"{request.content_length} bytes: the client closed the connection or went silent") from error
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -40,6 +40,7 @@ class PortrayalServer(BaseApplication):
             "workers": self.settings["workers"],
             "preload_app": True,
             "timeout": WORKER_TIMEOUT_SECONDS,
+            "worker_class": "serve.worker.SilenceLimitedSyncWorker",
             "loglevel": self.settings["log_level"],
             "accesslog": None,  # the app writes one JSON line per request instead
             "child_exit": _child_exit,

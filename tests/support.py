@@ -103,14 +103,15 @@ def free_port() -> int:
 class Server:
     """`stance serve --workers 2` on a free port of 127.0.0.1, its stderr kept in a file."""
 
-    def __init__(self, model_dir: Path, workdir: Path, workers: int = 2):
+    def __init__(self, model_dir: Path, workdir: Path, workers: int = 2, environment: dict | None = None):
+        """`environment`: PORTRAYAL_* settings for this server (those of the test process are left out)."""
         self.model_dir, self.port = model_dir, free_port()
         self.origin = f"http://127.0.0.1:{self.port}"
         self.tmpdir = workdir / "tmp"  # where the server makes its metrics directory
         self.tmpdir.mkdir()
         self.log_path = workdir / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTRAYAL_")}
-        env.update(TMPDIR=str(self.tmpdir), PORTRAYAL_LOG_LEVEL="info")
+        env.update(TMPDIR=str(self.tmpdir), PORTRAYAL_LOG_LEVEL="info", **(environment or {}))
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [str(STANCE), "serve", "--model", str(model_dir), "--host", "127.0.0.1", "--port", str(self.port),
