@@ -10,7 +10,7 @@ every later read and write on the connection, so a request that stalls halfway i
 from __future__ import annotations
 
 import logging
-import select
+import socket
 
 from gunicorn import util
 from gunicorn.workers.sync import SyncWorker
@@ -22,12 +22,17 @@ class SilenceLimitedSyncWorker(SyncWorker):
     def accept(self, listener):
         client, address = listener.accept()
         timeout = self.app.settings["client_timeout"]
-        readable, _, _ = select.select([client], [], [], timeout)
-        if not readable:
+        client.settimeout(timeout)
+        try:
+            began = client.recv(1, socket.MSG_PEEK)  # the byte stays for the request parser
+        except TimeoutError:
             log.info("closed a connection that sent nothing in %g s", timeout,
                      extra={"fields": {"client_timeout": timeout}})
+            began = b""
+        except OSError:  # reset by the client before it sent anything
+            began = b""
+        if not began:
             client.close()
             return
-        client.settimeout(timeout)
         util.close_on_exec(client)
         self.handle(listener, client, address)
