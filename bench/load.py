@@ -10,7 +10,7 @@
    fixed request rates, each for a fixed duration, in three rounds: throughput, p50/p95/p99
    latency, errors, the workers' CPU per request and memory, and the generator's own CPU
    for every run, then the median per rate. wrk rather than locust: its C event loop takes
-   4-7 % of a core, where locust took about 1 ms of CPU per request on the two cores the
+   1-9 % of a core, where locust took about 1 ms of CPU per request on the two cores the
    workers need, and its latencies also held the waits of its own gevent loop (against one
    service in alternation at 200 requests/s, locust reported p99s of 24-39 ms, wrk 13-17 ms).
 
@@ -201,7 +201,9 @@ def _wrk(url: str, bodies_path: Path, rate: int, seconds: int) -> dict:
     command = ["wrk", "--threads", str(threads), "--connections", str(max(10, rate)), "--duration", f"{seconds}s",
                "--timeout", "10s", "--script", str(ROOT / "bench" / "poisson.lua"), url + "/score"]
     env = dict(os.environ, BENCH_BODIES=str(bodies_path), BENCH_RATE=str(rate), BENCH_THREADS=str(threads))
-    finished = subprocess.run(command, env=env, check=True, capture_output=True, text=True)
+    finished = subprocess.run(command, env=env, capture_output=True, text=True)
+    if finished.returncode != 0:
+        raise SystemExit(f"wrk failed (exit code {finished.returncode}): {finished.stderr.strip()[-2000:]}")
     result = json.loads(finished.stdout.strip().splitlines()[-1])
     result["errors"] = sum(result[key] for key in ("bad_answers", "connect_errors", "read_errors", "write_errors",
                                                     "timeouts"))
