@@ -41,8 +41,7 @@ class HashedCharNgrams(TransformerMixin, BaseEstimator):
     def transform(self, texts):
         texts = list(texts)
         rows, columns, counts = distinct_pairs(*self.occurrences(texts), self.n_features_)
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
-        return sparse.csr_matrix((counts.astype(np.float64), columns.astype(np.int32), indptr),
+        return sparse.csr_matrix((counts.astype(np.float64), columns.astype(np.int32), row_pointers(rows, len(texts))),
                                  shape=(len(texts), self.n_features_))
 
     def occurrences(self, texts, column_of: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -64,8 +63,7 @@ class HashedCharNgrams(TransformerMixin, BaseEstimator):
         texts = [_WHITESPACE.sub(" ", t.lower()) for t in texts]
         lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        row_of = np.repeat(np.arange(len(texts)), lengths)
-        room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(codes))  # characters left in the text
+        row_of, room = rows_and_room(lengths)
         rows, columns = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         shift = np.uint64(64 - self.bits)
         low, high = self.ngram_range
@@ -82,6 +80,21 @@ class HashedCharNgrams(TransformerMixin, BaseEstimator):
                 rows.append(row_of[:count][inside])
                 columns.append(((hashed * _MIX) >> shift).astype(np.int64))
         return np.concatenate(rows), np.concatenate(columns)
+
+
+def rows_and_room(lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For texts of `lengths` laid end to end: the text of each position, and how many
+    positions its text has left from there (an n-gram starting there fits when n <= room)."""
+    row_of = np.repeat(np.arange(len(lengths)), lengths)
+    room = np.repeat(np.cumsum(lengths), lengths) - np.arange(len(row_of))
+    return row_of, room
+
+
+def row_pointers(rows: np.ndarray, n_rows: int) -> np.ndarray:
+    """CSR row pointers of entries sorted by row."""
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    return indptr
 
 
 def distinct_pairs(rows: np.ndarray, columns: np.ndarray, n_columns: int):

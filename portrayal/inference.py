@@ -21,7 +21,7 @@ import re
 import numpy as np
 from scipy import sparse
 
-from .hashing import distinct_pairs
+from .hashing import distinct_pairs, row_pointers, rows_and_room
 
 
 class CompiledModel:
@@ -82,9 +82,7 @@ class CompiledModel:
         lengths = np.sqrt(np.bincount(block, weights=values * values, minlength=2 * len(texts)))
         lengths[lengths == 0] = 1.0
         values /= lengths[block]
-        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(texts)), out=indptr[1:])
-        return columns, values, indptr
+        return columns, values, row_pointers(rows, len(texts))
 
 
 class _WordNgrams:
@@ -118,8 +116,7 @@ class _WordNgrams:
         tokenized = [self._tokens.findall(self._preprocess(text)) for text in texts]
         lengths = np.fromiter(map(len, tokenized), dtype=np.int64, count=len(texts))
         ids = np.array([self._ids.get(token, -1) for tokens in tokenized for token in tokens], dtype=np.int64)
-        row_of = np.repeat(np.arange(len(texts)), lengths)
-        ends = np.cumsum(lengths)
+        row_of, room = rows_and_room(lengths)
         rows, columns = [], []
         for n in range(self._low, self._high + 1):
             count = len(ids) - n + 1
@@ -131,7 +128,7 @@ class _WordNgrams:
                 part = ids[k:k + count]
                 known &= part >= 0
                 key = key * self._base + part
-            known &= np.arange(count) + n <= ends[row_of[:count]]  # within one text
+            known &= room[:count] >= n  # within one text
             key = key[known]
             found = np.minimum(np.searchsorted(self._keys, key), len(self._keys) - 1)
             hit = self._keys[found] == key

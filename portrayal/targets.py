@@ -135,7 +135,7 @@ def lower_words(text: str) -> list[str]:
 
 
 def _last_words(phrases) -> set[str]:
-    return {_WORD.findall(phrase.lower())[-1] for phrase in phrases}
+    return {lower_words(phrase)[-1] for phrase in phrases}
 
 
 def _first_word_gate(phrases) -> str:
