@@ -21,7 +21,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 
 from .errors import ModelArtifactError
 from .model import PortrayalModel
-from .targets import TargetRegistry
+from .references import TargetRegistry
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"

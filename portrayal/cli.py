@@ -10,6 +10,8 @@ from .errors import PortrayalError
 DEFAULT_MODEL_DIR = "models/default"
 DEFAULT_CORPUS = "data/corpus.jsonl"
 DEFAULT_REGISTRY = "data/targets.json"
+DEFAULT_CHALLENGE = "data/challenge/references.jsonl"
+DEFAULT_REAL_DEV = "../shared/datasets/real-dev/seeds.jsonl"
 SCORE_BATCH = 32  # lines scored together: one model pass per batch
 
 
@@ -23,7 +25,8 @@ def _eval(args) -> int:
     from .artifact import read_metadata
     from .report import write_report
     from .training import train
-    metrics = train(args.data, args.targets, args.model, transfer=True)
+    metrics = train(args.data, args.targets, args.model, transfer=True, challenge_path=args.challenge,
+                    real_dev_path=args.real_dev)
     path = write_report(metrics, read_metadata(args.model), args.report)
     print(f"report written to {path}")
     return 0
@@ -105,6 +108,11 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--targets", default=DEFAULT_REGISTRY, help=f"target registry (default {DEFAULT_REGISTRY})")
     evaluate.add_argument("--model", default=DEFAULT_MODEL_DIR, help=f"model directory (default {DEFAULT_MODEL_DIR})")
     evaluate.add_argument("--report", default="reports", help="report directory (default reports)")
+    evaluate.add_argument("--challenge", default=DEFAULT_CHALLENGE,
+                          help=f"challenge set for reference resolution (default {DEFAULT_CHALLENGE})")
+    evaluate.add_argument("--real-dev", default=DEFAULT_REAL_DEV,
+                          help=f"real articles, read in place and never trained on (default {DEFAULT_REAL_DEV}; "
+                               "skipped when absent)")
     evaluate.set_defaults(run=_eval)
 
     score = commands.add_parser("score", help="score JSON Lines articles: one result line per input line")

@@ -9,23 +9,30 @@ from __future__ import annotations
 
 import re
 
-from .targets import Mention
 
 
 def placeholder(target_id: str) -> str:
     return f"_{target_id}_"
 
 
-def mask_mentions(text: str, offset: int, mentions: dict[str, list[Mention]]) -> str:
-    """`text` with each mention (article offsets, hence `offset`) replaced by its target's placeholder."""
+def mask_mentions(text: str, offset: int, mentions: dict) -> str:
+    """`text` with each mention (article offsets, hence `offset`) replaced by its target's placeholder.
+
+    A span several targets share ("les deux hommes") gets all their placeholders; of two spans that
+    overlap, the first is kept. Built in one pass, so a sentence of many mentions stays linear.
+    """
     by_span: dict[tuple[int, int], list[str]] = {}
     for target_id, target_mentions in mentions.items():
         for m in target_mentions:
             by_span.setdefault((m.start - offset, m.end - offset), []).append(placeholder(target_id))
-    masked = text
-    for (start, end), tokens in sorted(by_span.items(), reverse=True):  # "les deux hommes" refers to both
-        masked = f"{masked[:start]} {' '.join(tokens)} {masked[end:]}"
-    return masked
+    pieces, position = [], 0
+    for (start, end), tokens in sorted(by_span.items()):
+        if start < position:
+            continue
+        pieces += [text[position:start], " ", " ".join(tokens), " "]
+        position = end
+    pieces.append(text[position:])
+    return "".join(pieces)
 
 
 

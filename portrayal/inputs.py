@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import InputError
+from .segment import Sentence, split_sentences
 
 MAX_TEXT_CHARS = 100_000      # about 15,000 words: longer than any news article
 MAX_SENTENCES = 2_000
@@ -13,9 +14,12 @@ ARTICLE_FIELDS = ("id", "text", "sentences")
 
 @dataclass(frozen=True)
 class ArticleInput:
+    """A validated article: `text` (with `split`, its sentences) or already split `sentences`."""
+
     id: str | int | None
     text: str | None = None
     sentences: tuple[str, ...] | None = None
+    split: tuple[Sentence, ...] = ()
 
 
 def parse_article(obj, where: str = "") -> ArticleInput:
@@ -39,7 +43,13 @@ def parse_article(obj, where: str = "") -> ArticleInput:
             raise InputError("text must be a non-empty string", f"{where}text")
         if len(text) > MAX_TEXT_CHARS:
             raise InputError(f"text is {len(text)} characters; the limit is {MAX_TEXT_CHARS}", f"{where}text")
-        return ArticleInput(article_id, text=text)
+        # Split here, so that a text of more sentences than an article may hold is refused like any
+        # other bad input (and per record, in `stance score` and batch jobs).
+        try:
+            split = tuple(split_sentences(text, MAX_SENTENCES))
+        except InputError as error:
+            raise InputError(error.message, f"{where}text") from error
+        return ArticleInput(article_id, text=text, split=split)
     sentences = obj["sentences"]
     if not isinstance(sentences, list) or not sentences:
         raise InputError("sentences must be a non-empty list of strings", f"{where}sentences")

@@ -19,7 +19,7 @@ UNDETERMINED = "und"
 def detect_language(words: Iterable[str], default: str = UNDETERMINED) -> str:
     """ISO 639-1 code of the language with the most function words among `words` (lower-cased).
 
-    The words are those the mention finder reads anyway (`targets.lower_words` of each
+    The words are those the mention finder reads anyway (`references.lower_words` of each
     sentence), so the article is not scanned once more.
     """
     counts = Counter(words)

@@ -30,7 +30,7 @@ class PortrayalModel(BaseEstimator):
 
     def __init__(self, target_ids=("musk", "altman"), word_ngrams=(1, 2), char_ngrams=(2, 5),
                  min_df=2, char_hash_bits=20, negation_scope=True, stance_C=4.0, sentiment_C=4.0,
-                 random_state=0):
+                 reference_C=1.0, random_state=0):
         self.target_ids = target_ids
         self.word_ngrams = word_ngrams
         self.char_ngrams = char_ngrams
@@ -39,17 +39,22 @@ class PortrayalModel(BaseEstimator):
         self.negation_scope = negation_scope
         self.stance_C = stance_C
         self.sentiment_C = sentiment_C
+        self.reference_C = reference_C
         self.random_state = random_state
 
     def _classifier(self, C: float) -> LogisticRegression:
         return LogisticRegression(C=C, class_weight="balanced", max_iter=3000, random_state=self.random_state)
 
-    def fit(self, masked_texts, stance_labels: dict, sentiment_labels, target_examples=None) -> "PortrayalModel":
+    def fit(self, masked_texts, stance_labels: dict, sentiment_labels, target_examples=None,
+            reference_decision=None) -> "PortrayalModel":
         """Fit on masked sentences; `stance_labels[target]` holds favor/against/neutral/none per sentence.
 
         `target_examples`, (examples, labels) from `conditioned.example_from_mentions` over every
         target, fits the generic head that scores targets with no head of their own.
+        `reference_decision`, fitted beforehand (`references.decision.fit_decision`, with `reference_C`),
+        is kept with the heads: it decides who each sentence refers to, hence which heads apply.
         """
+        self.reference_decision_ = reference_decision
         self.vectorizer_ = FeatureUnion([
             ("words", TfidfVectorizer(ngram_range=self.word_ngrams, min_df=self.min_df, sublinear_tf=True,
                                       preprocessor=mark_negation if self.negation_scope else None)),

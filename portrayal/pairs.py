@@ -6,11 +6,11 @@ from .corpus import articles
 from .inputs import ArticleInput
 from .model import NONE
 from .scoring import prepare
+from .references import ReferenceFinder
 from .segment import Sentence
-from .targets import MentionFinder
 
 
-def prepared_records(finder: MentionFinder, records: list[dict], masked_targets) -> list[tuple[str, Sentence, dict]]:
+def prepared_records(finder: ReferenceFinder, records: list[dict], masked_targets) -> list[tuple[str, Sentence, dict]]:
     """(masked text, sentence, mentions) per record, prepared article by article so pronouns resolve."""
     by_id = {}
     for article_id, rows in articles(records).items():

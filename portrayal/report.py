@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .references.evaluation import (CHALLENGE_PRECISION_FLOOR, CHALLENGE_RECALL_FLOOR, MENTION_F1_FLOOR,
+                                    PHENOMENON_FLOOR, challenge_verdict)
+
 
 def _plot_confusion(confusion: dict, title: str, path: Path) -> None:
     import matplotlib
@@ -34,6 +37,48 @@ def _per_class_table(per_class: dict) -> list[str]:
     return lines
 
 
+def _rate(value) -> str:
+    return "" if value is None else f"{value:.3f}"
+
+
+def _references_section(metrics: dict) -> list[str]:
+    """Who is referred to: precision and recall of "referred" per set and target, the challenge set by
+    phenomenon, and the targets set for reference resolution, met or missed."""
+    lines = ["## Who is referred to", "",
+             "A sentence refers to a target when its `stance` is not `none`; precision and recall of that decision "
+             "per target, on whole articles (passages for the challenge set).", "",
+             "| set | target | sentences | referred | precision | recall | F1 |", "|---|---|---|---|---|---|---|"]
+    checks = []
+    for split, figures in metrics.items():
+        for target, f in figures["references"]["targets"].items():
+            lines.append(f"| {split} | {target} | {f['pairs']} | {f['referred']} | {_rate(f['precision'])} | "
+                         f"{_rate(f['recall'])} | {_rate(f['f1'])} |")
+            if split != "challenge":
+                met = (f["f1"] or 0) >= MENTION_F1_FLOOR
+                checks.append(f"- {'met' if met else 'missed'}: {split} {target} mention F1 {_rate(f['f1'])} "
+                              f"(target {MENTION_F1_FLOOR})")
+    lines.append("")
+    challenge = metrics.get("challenge")
+    if challenge:
+        lines += [f"### Challenge set by phenomenon ({challenge['sentences']} sentences, {challenge['passages']} "
+                  "passages, never trained on)", "",
+                  "Each sentence is tagged with the phenomenon it tests (`context` only sets the scene); figures "
+                  "pool both targets. A positive phenomenon is held to its recall and precision; a negative one "
+                  "(company possessives, impersonal *il*, other persons, companies alone, unattributed quotes), "
+                  "where the trap is to see a target who is not there, to its accuracy.", "",
+                  "| phenomenon | sentence-target pairs | referred | precision | recall | accuracy |",
+                  "|---|---|---|---|---|---|"]
+        for name, f in challenge["references"]["phenomena"].items():
+            lines.append(f"| {name} | {f['pairs']} | {f['referred']} | {_rate(f['precision'])} | {_rate(f['recall'])} "
+                         f"| {_rate(f['accuracy'])} |")
+        lines.append("")
+        misses = challenge_verdict(challenge["references"])
+        checks.append(f"- {'met' if not misses else 'missed'}: challenge set, recall >= {CHALLENGE_RECALL_FLOOR} and "
+                      f"precision >= {CHALLENGE_PRECISION_FLOOR} per target, no phenomenon under {PHENOMENON_FLOOR}"
+                      + ("" if not misses else ": " + "; ".join(misses)))
+    return lines + ["### Targets", ""] + checks + [""]
+
+
 def write_report(metrics: dict, metadata: dict, out_dir: str | Path) -> Path:
     """Write eval.md and the confusion-matrix PNGs for each held-out split into `out_dir`."""
     out_dir = Path(out_dir)
@@ -44,7 +89,10 @@ def write_report(metrics: dict, metadata: dict, out_dir: str | Path) -> Path:
              "figures on the held-out dev and test splits (split by article). Written by `make eval`.", "",
              "Stance macro-F1 is over the four labels favor / against / neutral / none, so it counts mention "
              "detection too; F_avg is the mean F1 of favor and against.", ""]
+    lines += _references_section(metrics)
     for split, figures in metrics.items():
+        if "targets" not in figures:
+            continue
         lines += [f"## {split} ({figures['sentences']} sentences, {figures['articles']} articles)", "",
                   "| head | macro-F1 | F_avg | accuracy | mention P | mention R | mention F1 |",
                   "|---|---|---|---|---|---|---|"]

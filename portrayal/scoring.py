@@ -18,8 +18,8 @@ from .features import mask_mentions
 from .inputs import ArticleInput, parse_article
 from .language import detect_language
 from .model import NONE, SENTIMENT_LABELS, STANCE_LABELS
+from .references import Reference, ReferenceFinder
 from .segment import Sentence, sentences_from_list, split_sentences
-from .targets import Mention, MentionFinder, lower_words
 
 # The article leans one way when the mean (favor - against) over the sentences that refer to
 # the target passes this margin; the mean, unlike a sum, does not grow with article length.
@@ -29,18 +29,23 @@ DECIMALS = 4
 
 @dataclass
 class PreparedArticle:
-    """An article split into sentences, with mentions found, sentences masked for the model, and its language."""
+    """An article split into sentences, who each sentence refers to, sentences masked for the model, its language."""
 
     id: object
     text: str
     sentences: list[Sentence]
-    mentions: list[dict[str, list[Mention]]]
+    references: list[dict[str, Reference]]
     masked: list[str]
     lang: str
 
+    @property
+    def mentions(self) -> list[dict]:
+        """Per sentence, {target: [Mention, ...]} for the targets it refers to."""
+        return [{t: list(r.mentions) for t, r in refs.items() if r.referred} for refs in self.references]
 
-def prepare(finder: MentionFinder, article: ArticleInput, masked_targets=None) -> PreparedArticle:
-    """Split (unless already split), find mentions, mask them for the model, and tell the language.
+
+def prepare(finder: ReferenceFinder, article: ArticleInput, masked_targets=None) -> PreparedArticle:
+    """Split (unless already split), find who is referred to, mask the mentions for the model, and tell the language.
 
     Only `masked_targets` (default: all) get placeholders: the targets the model has heads for,
     so a target added to the registry later does not change what those heads read.
@@ -49,13 +54,13 @@ def prepare(finder: MentionFinder, article: ArticleInput, masked_targets=None) -
         sentences = sentences_from_list(list(article.sentences))
         text = "\n".join(article.sentences)
     else:
-        sentences, text = split_sentences(article.text), article.text
-    words = [lower_words(s.text) for s in sentences]
-    mentions = finder.find(sentences, words)
-    masked = [mask_mentions(s.text, s.start, m if masked_targets is None else
-                            {t: found for t, found in m.items() if t in masked_targets})
-              for s, m in zip(sentences, mentions)]
-    return PreparedArticle(article.id, text, sentences, mentions, masked, detect_language(chain.from_iterable(words)))
+        sentences, text = list(article.split) or split_sentences(article.text), article.text
+    found = finder.find(sentences)
+    masked = [mask_mentions(s.text, s.start, {t: r.mentions for t, r in refs.items() if r.referred and r.mentions
+                                              and (masked_targets is None or t in masked_targets)})
+              for s, refs in zip(sentences, found.references)]
+    return PreparedArticle(article.id, text, sentences, found.references, masked,
+                           detect_language(chain.from_iterable(found.words)))
 
 
 class Scorer:
@@ -64,7 +69,7 @@ class Scorer:
     def __init__(self, artifact: Artifact):
         self.artifact = artifact
         self.model = artifact.model
-        self.finder = MentionFinder(artifact.registry)
+        self.finder = ReferenceFinder(artifact.registry, getattr(self.model, "reference_decision_", None))
         self.target_ids = tuple(artifact.registry.ids)
         # Registry targets the corpus has no labels for are scored by the target-conditioned head.
         self.generic_target_ids = tuple(t for t in self.target_ids if t not in self.model.stance_heads_)
@@ -88,7 +93,7 @@ class Scorer:
         parsed = [a if isinstance(a, ArticleInput) else parse_article(a) for a in articles]
         prepared = [prepare(self.finder, a, self.model.stance_heads_) for a in parsed]
         masked = [text for p in prepared for text in p.masked]
-        referred = {t: [t in m for p in prepared for m in p.mentions] for t in self.target_ids}
+        referred = {t: [refs[t].referred for p in prepared for refs in p.references] for t in self.target_ids}
         if masked:
             sentiment, stance = self.model.predict_proba(masked, referred)
         else:
@@ -124,13 +129,14 @@ class Scorer:
         for i, sentence in enumerate(article.sentences):
             targets = {}
             for target_id in self.target_ids:
-                mentions = article.mentions[i].get(target_id, [])
-                if mentions:
+                reference = article.references[i][target_id]
+                if reference.referred:
                     proba = dict(zip(STANCE_LABELS, stance_rows[target_id][i]))
                     label = max(proba, key=proba.get)
                 else:
                     proba, label = None, NONE
-                targets[target_id] = {"stance": label, "proba": proba, "mentions": [m.as_dict() for m in mentions]}
+                targets[target_id] = {"stance": label, "proba": proba, "p_referred": reference.p_referred,
+                                      "mentions": [m.as_dict() for m in reference.mentions]}
             sentiment_proba = dict(zip(SENTIMENT_LABELS, sentiment_rows[i]))
             sentences.append({
                 "index": sentence.index, "start": sentence.start, "end": sentence.end, "text": sentence.text,

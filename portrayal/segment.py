@@ -15,12 +15,20 @@ from importlib import resources
 
 from nltk.tokenize.punkt import PunktLanguageVars, PunktParameters, PunktSentenceTokenizer, PunktToken
 
+from .errors import InputError
+
 _OPENING_QUOTES = {"«": "»", "“": "”"}
 _LINE = re.compile(r"[^\n\r]+")
 _QUOTE_MARK = re.compile("[«»“”]")
 # Punkt only ends a sentence in a word holding one of its end characters, before white space and more text.
-_POSSIBLE_BOUNDARY = re.compile(r"[.?!…]\S*\s+\S")
-_QUOTE_OR_EXCLAMATION_END = re.compile(r"(?:[»”\"]|[!?…]\s*[»”\"]?)\s*$")
+_END_CHARACTER = re.compile(r"[.?!…]")
+_SPACE_THEN_TEXT = re.compile(r"\s\S")
+# A span ending in one of these, spaces aside, may go on in a lower-case clause (« Non merci ! » a-t-il écrit).
+_QUOTE_OR_EXCLAMATION_ENDS = "»”\"!?…"
+# Punkt decides each candidate boundary from a short context (the word before, the end
+# characters, the word after). The decision depends on that text alone, so it is cached:
+# text made of one context repeated thousands of times ("a… a… a…") costs one decision.
+_CACHED_CONTEXT_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -80,12 +88,86 @@ def _word_list(name: str) -> set[str]:
     return {line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
+class _NewsPunkt(PunktSentenceTokenizer):
+    """Punkt's span_tokenize in one loop, with its decision per candidate boundary remembered.
+
+    nltk chains three generators (candidate contexts, slices, realignment) and copies every
+    sentence to realign it; text dense with candidates ("a… a… a…", ". . .") pays that overhead
+    per candidate. The loop below does what those three do, in the same order, reading the text
+    in place; `tests/test_segment.py` holds it equal to nltk's on random and real text.
+    """
+
+    def __init__(self, params: PunktParameters):
+        super().__init__(params, lang_vars=_NewsLanguageVars(), token_cls=_NewsToken)
+        self._decided = lru_cache(maxsize=4096)(super().text_contains_sentbreak)
+
+    def text_contains_sentbreak(self, text: str) -> bool:
+        if len(text) > _CACHED_CONTEXT_CHARS:
+            return super().text_contains_sentbreak(text)
+        return self._decided(text)
+
+    def span_tokenize(self, text: str, realign_boundaries: bool = True):
+        realign = self._lang_vars.re_boundary_realignment
+        pending, shift = None, 0  # the previous sentence, waiting to see whether the next one realigns
+        for start, stop in self._unaligned_spans(text):
+            if pending is not None:
+                begin = pending[0] + shift
+                moved = realign.match(text, start, stop) if realign_boundaries else None
+                if moved:
+                    yield begin, start + len(moved.group(0).rstrip())
+                    shift = moved.end() - start
+                else:
+                    shift = 0
+                    if pending[1] > begin:
+                        yield begin, pending[1]
+            pending = (start, stop)
+        if pending is not None and pending[1] > pending[0] + shift:
+            yield pending[0] + shift, pending[1]
+
+    def _unaligned_spans(self, text: str):
+        """nltk's `_match_potential_end_contexts` and `_slices_from_text`, fused."""
+        last_break = 0
+        for match, context in self._candidates(text):
+            if self.text_contains_sentbreak(context):
+                yield last_break, match.end()
+                last_break = match.start("next_tok") if match.group("next_tok") else match.end()
+        yield last_break, len(text.rstrip())
+
+    def _candidates(self, text: str):
+        previous_start = previous_stop = 0
+        previous_match = None
+        spaces = [c for c in _ASCII_WHITESPACE if c in text]  # usually just " "
+        for match in self._lang_vars.period_context_re().finditer(text):
+            # The word before the candidate starts after the last white space since the previous
+            # candidate (nltk reads string.whitespace, and a space right at that point as none).
+            space = max([text.rfind(c, previous_stop + 1, match.start()) for c in spaces], default=-1)
+            word_start = space + 1 if space >= 0 else previous_start
+            if previous_match is not None and previous_stop <= word_start:
+                yield previous_match, _context(text, previous_start, previous_match)
+            previous_match, previous_start, previous_stop = match, word_start, match.start()
+        if previous_match is not None:
+            yield previous_match, _context(text, previous_start, previous_match)
+
+
+_ASCII_WHITESPACE = " \t\n\r\x0b\x0c"
+
+
+def _context(text: str, word_start: int, match) -> str:
+    return text[word_start:match.start()] + match.group() + match.group("after_tok")
+
+
 @lru_cache(maxsize=1)
 def _tokenizer() -> PunktSentenceTokenizer:
     params = PunktParameters()
     params.abbrev_types = _word_list("abbreviations_fr.txt") | _word_list("abbreviations_en.txt")
     params.sent_starters = _word_list("sentence_starters.txt")
-    return PunktSentenceTokenizer(params, lang_vars=_NewsLanguageVars(), token_cls=_NewsToken)
+    return _NewsPunkt(params)
+
+
+def _may_hold_a_boundary(line: str) -> bool:
+    """An end character followed, later, by white space and more text (two scans, linear)."""
+    end = _END_CHARACTER.search(line)
+    return end is not None and _SPACE_THEN_TEXT.search(line, end.end()) is not None
 
 
 class _QuoteDepth:
@@ -110,50 +192,72 @@ class _QuoteDepth:
         return i >= 0 and self.depths[i] > 0 and self.last_closing >= position
 
 
-def _realign_opening_quotes(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _realign_opening_quotes(line: str, spans):
     """Punkt leaves the next sentence's opening « or “ at the end of the previous one."""
-    spans = list(spans)
-    for i in range(len(spans) - 1):
-        start, end = spans[i]
-        body = line[start:end].rstrip()
-        if body and body[-1] in _OPENING_QUOTES:
-            quote_at = start + len(body) - 1
-            spans[i] = (start, quote_at)
-            spans[i + 1] = (quote_at, spans[i + 1][1])
-    return spans
-
-
-def _line_spans(line: str) -> list[tuple[int, int]]:
-    if not _POSSIBLE_BOUNDARY.search(line):  # a headline, a caption, a one-sentence paragraph
-        return [(0, len(line))]
-    spans = _realign_opening_quotes(line, _tokenizer().span_tokenize(line))
-    quotes = _QuoteDepth(line)
-    merged: list[tuple[int, int]] = []
+    pending = None
     for start, end in spans:
-        if merged and (
-            quotes.inside_closed_quote(start)
-            or _continues_reported_speech(line[merged[-1][0]:merged[-1][1]], line[start:end])
-        ):
-            merged[-1] = (merged[-1][0], end)
-        else:
-            merged.append((start, end))
-    return merged
+        if pending is not None:
+            body_end = _end_before_spaces(line, *pending)
+            if body_end > pending[0] and line[body_end - 1] in _OPENING_QUOTES:
+                pending, start = (pending[0], body_end - 1), body_end - 1
+            yield pending
+        pending = (start, end)
+    if pending is not None:
+        yield pending
 
 
-def _continues_reported_speech(previous: str, following: str) -> bool:
-    """« Non merci ! » a-t-il écrit: a quote or ?/! followed by a lower-case clause."""
-    return bool(_QUOTE_OR_EXCLAMATION_END.search(previous)) and following[:1].islower()
+def _end_before_spaces(line: str, start: int, end: int) -> int:
+    while end > start and line[end - 1].isspace():
+        end -= 1
+    return end
 
 
-def split_sentences(text: str) -> list[Sentence]:
-    """Split an article into sentences with their offsets in `text`."""
+def _line_spans(line: str):
+    """The sentence spans of one line, in order (a generator, so that a caller may stop early)."""
+    if not _may_hold_a_boundary(line):  # a headline, a caption, a one-sentence paragraph
+        yield 0, len(line)
+        return
+    quotes = _QuoteDepth(line)
+    merged = None
+    for start, end in _realign_opening_quotes(line, _tokenizer().span_tokenize(line)):
+        if merged is not None and (quotes.inside_closed_quote(start) or _continues_reported_speech(line, merged, start)):
+            merged = (merged[0], end)
+            continue
+        if merged is not None:
+            yield merged
+        merged = (start, end)
+    if merged is not None:
+        yield merged
+
+
+def _continues_reported_speech(line: str, previous: tuple[int, int], start: int) -> bool:
+    """« Non merci ! » a-t-il écrit: a quote or ?/! followed by a lower-case clause.
+
+    Reads the end of the previous span in place: a merged span can grow to the whole line, and
+    copying or searching it again for each following span would be quadratic.
+    """
+    if not line[start:start + 1].islower():
+        return False
+    end = _end_before_spaces(line, *previous)
+    return end > previous[0] and line[end - 1] in _QUOTE_OR_EXCLAMATION_ENDS
+
+
+def split_sentences(text: str, max_sentences: int | None = None) -> list[Sentence]:
+    """Split an article into sentences with their offsets in `text`.
+
+    With `max_sentences`, raises InputError as soon as the text holds more, without reading the rest.
+    """
     sentences: list[Sentence] = []
     for line in _LINE.finditer(text):
-        for start, end in _line_spans(line.group()):
-            piece = line.group()[start:end]
+        line_text = line.group()  # group() copies: once per line, not once per sentence
+        for start, end in _line_spans(line_text):
+            piece = line_text[start:end]
             stripped = piece.strip()
             if not stripped:
                 continue
+            if max_sentences is not None and len(sentences) == max_sentences:
+                raise InputError(f"text holds more than {max_sentences} sentences; the limit is {max_sentences} "
+                                 "per article (split it into several articles)", "text")
             offset = line.start() + start + (len(piece) - len(piece.lstrip()))
             sentences.append(Sentence(len(sentences), offset, offset + len(stripped), stripped))
     return sentences

@@ -11,13 +11,13 @@ from flask import Blueprint, Flask, current_app, jsonify
 from portrayal import __version__
 from portrayal.inputs import MAX_SENTENCE_CHARS, MAX_SENTENCES, MAX_TEXT_CHARS
 from portrayal.model import NONE, SENTIMENT_LABELS, STANCE_LABELS
+from portrayal.references import VIAS
 
 from .auth import OPEN_ENDPOINTS
 
 bp = Blueprint("openapi", __name__)
 
 DEFAULT_TARGETS = ("musk", "altman")
-MENTION_VIA = ("name", "alias", "title", "pronoun")
 JSON = "application/json"
 
 
@@ -59,10 +59,15 @@ def _schemas(targets: tuple[str, ...], max_articles: int) -> dict:
         "ModelIdentity": _object({"name": {"type": "string"}, "version": {"type": "string"},
                                   "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"}}),
         "Mention": _object({"start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0},
-                            "text": {"type": "string"}, "via": {"enum": list(MENTION_VIA)}}),
+                            "text": {"type": "string"}, "via": {"enum": list(VIAS)}}),
         "TargetStance": _object({"stance": {"enum": stance},
                                  "proba": {"oneOf": [_probabilities(STANCE_LABELS), {"type": "null"}]},
-                                 "mentions": {"type": "array", "items": _ref("Mention")}}),
+                                 "p_referred": {"type": "number", "minimum": 0, "maximum": 1,
+                                                "description": "probability that the sentence refers to the target; "
+                                                               "stance is none below the model's threshold"},
+                                 "mentions": {"type": "array", "items": _ref("Mention"),
+                                              "description": "where the target is referred to; may be empty when "
+                                                             "the reference is implicit (a quote's speaker)"}}),
         "Sentiment": _object({"label": {"enum": list(SENTIMENT_LABELS)}, "proba": _probabilities(SENTIMENT_LABELS)}),
         "Sentence": _object({
             "index": {"type": "integer", "minimum": 0}, "start": {"type": "integer", "minimum": 0},

@@ -7,7 +7,7 @@ import pytest
 from portrayal.artifact import Artifact
 from portrayal.errors import ModelArtifactError
 from portrayal.scoring import Scorer
-from portrayal.targets import TargetRegistry
+from portrayal.references import TargetRegistry
 from portrayal.training import train
 
 from .conftest import REGISTRY

@@ -38,7 +38,9 @@ def test_score_an_article_returns_the_documented_shape(client, scorer):
     assert first["targets"]["altman"]["mentions"] == [{"start": 21, "end": 31, "text": "Sam Altman", "via": "name"}]
     assert sum(first["targets"]["musk"]["proba"].values()) == pytest.approx(1, abs=1e-3)
     teaser = body["sentences"][1]
-    assert teaser["targets"]["musk"] == {"stance": "none", "proba": None, "mentions": []}
+    assert teaser["targets"]["musk"] == {"stance": "none", "proba": None, "mentions": [],
+                                         "p_referred": teaser["targets"]["musk"]["p_referred"]}
+    assert teaser["targets"]["musk"]["p_referred"] < scorer.model.reference_decision_.threshold_
     assert set(body["summary"]) == {"musk", "altman", "sentiment"}
     assert set(body["summary"]["musk"]) == {"stance", "score", "sentences", "counts"}
 

@@ -2,7 +2,7 @@
 import pytest
 
 from portrayal.language import detect_language
-from portrayal.targets import lower_words
+from portrayal.references import lower_words
 
 
 @pytest.mark.parametrize("text, lang", [

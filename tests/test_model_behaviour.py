@@ -20,9 +20,12 @@ def test_clear_cases(scorer, text, target, expected):
 
 
 def test_a_sentence_without_the_target_is_none(scorer):
+    threshold = scorer.model.reference_decision_.threshold_
     for target in ("musk", "altman"):
-        assert stance(scorer, "OpenAI a annoncé un nouveau modèle de raisonnement.", target) == {
-            "stance": "none", "proba": None, "mentions": []}
+        result = stance(scorer, "OpenAI a annoncé un nouveau modèle de raisonnement.", target)
+        assert {k: result[k] for k in ("stance", "proba", "mentions")} == {"stance": "none", "proba": None,
+                                                                          "mentions": []}
+        assert 0 <= result["p_referred"] < threshold
 
 
 @pytest.mark.parametrize("template, forms", [
