@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .lexicon import (APOSTROPHE, alternation, anchors_of, given_names, last_words, lexicon, literal, lower_words, phrase_pattern,
                       plain, words_of)
@@ -74,15 +75,16 @@ _CLITIC_WORDS = frozenset(("l", "le", "les"))
 _VOCATIVE_WORDS = frozenset("monsieur messieurs cher chère chers dear mister m mr lettre letter".split())
 
 
-@dataclass(frozen=True)
-class Cue:
-    """A span of a sentence (offsets within the sentence) that may refer to a person."""
+class Cue(NamedTuple):
+    """A span of a sentence (offsets within the sentence) that may refer to a person.
+
+    A named tuple rather than a dataclass: a sentence makes dozens, and this is the cheapest to build."""
 
     start: int
     end: int
     kind: str
-    targets: tuple[str, ...] = ()  # explicit references and composed roles: whom they name
-    via: str = ""                  # explicit: name / alias / title / group; other persons: "f" for a woman
+    targets: tuple = ()  # explicit references and composed roles: whom they name
+    via: str = ""        # explicit: name / alias / title / group; other persons: "f" for a woman
 
 
 @dataclass
@@ -200,7 +202,7 @@ class CueScanner:
         french = (rf"{_NOT_INDEFINITE}(?:(?:le|l{APOSTROPHE}|du|au|son|ce|cet|notre|leur)\s*)?{qual_fr}"
                   rf"(?P<role_fr>{roles_fr})(?:\s+(?:emblématique|historique|actuel|fantasque|milliardaire))?\s*"
                   rf"{_CONNECT_FR}(?:(?:{makers_fr})\s+(?:de\s+|d{APOSTROPHE}\s*)(?P<product_fr>{product})|"
-                  rf"{company_fr}(?P<org_fr>{organisations}|{product}))")
+                  rf"{company_fr}(?:{_CONNECT_FR})?(?P<org_fr>{organisations}|{product}))")
         english_before = (rf"{_NOT_INDEFINITE}(?:the\s+)?{qual_en}(?:(?P<org_en>{organisations})|"
                           rf"(?P<product_en>{product})(?:\s+(?:{makers_en}))?)(?:{APOSTROPHE}s)?\s+"
                           rf"(?:co-?founder\s+and\s+|founder\s+and\s+)?{qual_en}(?P<role_en>{roles_en}){continuation}")
@@ -279,7 +281,7 @@ class CueScanner:
                           rf"early|longtime)\s+)?(?:{person_nouns})s?(?!\w)",
             {w + s for w in anchors_of(words_of(words["person_nouns"]) + list(_FAMILY)) for s in ("", "s")}, 5)
         add(BARE_ROLE, rf"(?:le|l{APOSTROPHE}|du|au|de\s+l{APOSTROPHE}|the)\s*(?:(?:ancien|ex-|former|actuel)\s*)?"
-                       rf"(?:{alternation(words_of({k: words['roles'][k] for k in ('chief', 'owner', 'founder')}))})"
+                       rf"(?:{alternation(words_of(words['roles']))})"
                        rf"(?!\w)(?!\s*(?:{_CONNECT_FR}|of\b|,?\s+(?-i:[A-Z])))", role_anchors, 4, 3)
         if registry.carried_references:
             add(CARRIED, "(?:" + alternation(registry.carried_references, phrase_pattern)

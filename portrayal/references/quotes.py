@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .cues import BARE_ROLE, CARRIED, EXPLICIT, FEMININE, OTHER_PERSON, SUBJECT, Cue, SentenceCues
+from .cues import BARE_ROLE, CARRIED, EXPLICIT, FEMININE, OTHER_PERSON, POSSESSIVE, SUBJECT, Cue, SentenceCues
 from .lexicon import alternation, lexicon, words_of
 
 MAX_QUOTE_SENTENCES = 8   # a quote still open after this many sentences was a stray mark
@@ -104,8 +104,14 @@ class QuoteReader:
                     current = None
         if current is not None:
             found.append(current)
+        previous = None
         for quote in found:
             quote.speaker = self._speaker(quote, texts, cues)
+            if (quote.speaker.kind == UNKNOWN and quote.opens_sentence and previous is not None
+                    and previous.last == quote.first - 1 and previous.opens_sentence and previous.speaker.kind != UNKNOWN):
+                # “We are not for sale.” / “We're focused on the mission.”: the same speaker goes on.
+                quote.speaker = Speaker(previous.speaker.kind, previous.speaker.target, where="chain")
+            previous = quote
         return found
 
     def _speaker(self, quote: Quote, texts: list[str], cues: list[SentenceCues]) -> Speaker:
@@ -197,7 +203,8 @@ def _person(cue: Cue):
         return TARGET, cue.targets[0]
     if cue.kind in (OTHER_PERSON, FEMININE):
         return OTHER, None
-    if cue.kind in (SUBJECT, BARE_ROLE, CARRIED):  # "a-t-il dit", "the plaintiff told jurors": whom the text is about
+    if cue.kind in (SUBJECT, BARE_ROLE, CARRIED, POSSESSIVE):
+        # "a-t-il dit", "the plaintiff told jurors", "his post": whom the text is about
         return PRONOUN, None
     return None
 

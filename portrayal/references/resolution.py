@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .cues import (BARE_ROLE, CARRIED, CLITIC, COMPANY_ROLE, DESCRIPTION, FEMININE, FIRST_PERSON, FORMER, GROUP, LATTER,
                    LOOSE_PAIR, MASCULINE_THIRD, OBJECT, ORGANISATION, OTHER_PERSON, PLURAL, POSSESSIVE, RELATION, SECOND,
@@ -36,8 +37,7 @@ IN_PLAY = 4             # sentences since its last reference during which a targ
 SUBJECT_SHARE = 0.35    # an explicit mention this early in the sentence is taken as its subject
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     """One reference to a target: character span in the article, surface text, how it was found."""
 
     start: int
@@ -430,7 +430,7 @@ class _Sentence:
                 continue
             seen.add(speaker)
             whole = start == 0 or not self.text[:start].strip(" —–-*")
-            if not quote.spans_sentences and len(self.text[start:end].split()) <= 4:
+            if not quote.spans_sentences and not whole and len(self.text[start:end].split()) <= 3:
                 # "He replied with a single word: « Swindler. »": a verdict on the other man in play.
                 self.link(self.other_than(speaker), "verdict_quote")
             if speaker in self.explicit:
@@ -438,6 +438,8 @@ class _Sentence:
             inline = not quote.spans_sentences and quote.speaker.where in ("after", "before")
             signal = "speaker_inline" if inline else f"speaker_{quote.speaker.where}"
             self.link(speaker, signal + ("" if whole else "_part"))
+        if self.addressee() is not None and _IMPERATIVE.match(self.text):
+            self.link(self.addressee(), "addressee_imperative")  # "Revenez aux étoiles." in a letter to him
         if self.turn is not None:
             speaker = self.turn_speaker()
             if self.turn.role == "answer":
@@ -552,6 +554,8 @@ _PAIRED_WITH_FOCUS = frozenset({"pronoun_focus", "pronoun_focus_initial", "prono
 # A sentence opening on a definite noun phrase ("L'or reste proche de ses records"): its possessives
 # and pronouns are more likely that noun's than a person's.
 _NOUN_SUBJECT = re.compile(r"(?:le|la|les|l['’]|the|ce|cette|ces)\s*[a-zà-ÿ]", re.IGNORECASE)
+# A French imperative to "vous" opening a sentence ("Rendez-nous l'ingénieur", "Mais revenez aux étoiles").
+_IMPERATIVE = re.compile(r"(?:(?:mais|alors|et|donc|s'il vous plaît,?)\s+)?[^\W\d]{2,}ez\b(?!-vous\s+que)", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"[^\W\d]{3,},\s*$")
 
 
