@@ -8,7 +8,7 @@ from werkzeug.exceptions import ClientDisconnected
 
 from portrayal.inputs import ARTICLE_FIELDS, parse_article
 
-from .errors import ApiError
+from .errors import ApiError, body_too_large
 from .request_log import note_scored
 
 bp = Blueprint("api", __name__)
@@ -22,6 +22,11 @@ def _json_body():
     except ClientDisconnected as error:  # the client closed, or stayed silent past PORTRAYAL_CLIENT_TIMEOUT
         raise ApiError(400, "incomplete_body", f"the body stopped before its Content-Length of "
                        f"{request.content_length} bytes: the client closed the connection or went silent") from error
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    # A chunked body has no Content-Length to refuse up front: werkzeug stops reading it at the
+    # limit, so one more byte from the server's stream tells a body at the limit from one over it.
+    if len(raw) >= limit and request.content_length is None and request.environ["wsgi.input"].read(1):
+        raise body_too_large(limit)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

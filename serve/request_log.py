@@ -97,6 +97,11 @@ def _finish(response):
     fields = {"request_id": current_request_id(), "method": request.method, "path": request.path,
               "status": response.status_code, "duration_ms": round(elapsed_seconds() * 1000, 2)}
     fields.update(g.get("scored", {}))
-    log.info("request", extra={"fields": fields})
     response.headers[REQUEST_ID_HEADER] = fields["request_id"]
+    write_request_line(fields)
     return response
+
+
+def write_request_line(fields: dict) -> None:
+    """The request's one log line."""
+    log.info("request", extra={"fields": fields})

@@ -1,4 +1,4 @@
-"""gunicorn's sync worker, with a limit on how long a client may stay silent.
+"""gunicorn's sync worker, with limits on silent clients and answers in our shape to the end.
 
 A sync worker serves one connection at a time, from accepting it to closing it. A client that
 connects and then sends nothing (a browser's speculative preconnection, a stuck pipeline) would
@@ -6,16 +6,30 @@ hold the worker until gunicorn's worker timeout, and as many such clients as wor
 the service for a minute. Here the worker waits at most `client_timeout` seconds for the
 request to begin, then closes the connection and takes the next one; the same limit applies to
 every later read and write on the connection, so a request that stalls halfway is dropped too.
+
+It also answers what gunicorn refuses before the app sees it (a malformed request line or
+header, an unsupported transfer coding) in the one error shape, and reads what is left of a body
+it did not need (a 413) before closing, so that the client reads the answer instead of a reset.
 """
 from __future__ import annotations
 
 import logging
 import socket
+import uuid
 
 from gunicorn import util
+from gunicorn.http.errors import ParseException, UnsupportedTransferCoding
 from gunicorn.workers.sync import SyncWorker
 
+from .request_log import REQUEST_ID_HEADER, SANE_REQUEST_ID, write_request_line
+from .transport import ErrorAnswer, refusal
+
 log = logging.getLogger(__name__)
+# What is left of an unread body is read and dropped up to this much; past it the connection is
+# simply closed (the client may then see a reset instead of the answer).
+DISCARD_LIMIT_BYTES = 64 * 1024 * 1024
+COMPRESSIONS = frozenset({"gzip", "deflate", "compress"})
+INTERNAL_ERROR = ErrorAnswer(500, "internal_error", "internal server error")
 
 
 class SilenceLimitedSyncWorker(SyncWorker):
@@ -36,3 +50,52 @@ class SilenceLimitedSyncWorker(SyncWorker):
             return
         util.close_on_exec(client)
         self.handle(listener, client, address)
+
+    def handle_request(self, listener, req, client, addr):
+        _refuse_codings_gunicorn_passes_on(req)
+        super().handle_request(listener, req, client, addr)
+        _discard_unread_body(req)
+
+    def handle_error(self, req, client, addr, exc):
+        """Answer a request gunicorn refused (or a failure outside the app) in the one error shape."""
+        answer = refusal(exc, self.cfg)
+        req = req if req is not None else getattr(exc, "req", None)  # a bad header still knows its request
+        fields = {"request_id": _request_id(req), "method": getattr(req, "method", None),
+                  "path": getattr(req, "path", None)}
+        if answer is None:
+            log.error("unhandled error outside the app", exc_info=exc, extra={"fields": fields})
+            answer = INTERNAL_ERROR
+        write_request_line({**fields, "status": answer.status, "code": answer.code})
+        try:
+            client.sendall(answer.http_bytes(fields["request_id"]))
+        except OSError:
+            pass  # the client is gone; the log line says what it would have read
+
+
+def _refuse_codings_gunicorn_passes_on(req) -> None:
+    # gunicorn accepts "Transfer-Encoding: gzip, chunked" and hands the app the compressed bytes.
+    for name, value in req.headers:
+        if name == "TRANSFER-ENCODING" and any(coding.strip(" \t").lower() in COMPRESSIONS
+                                               for coding in value.split(",")):
+            raise UnsupportedTransferCoding(value)
+
+
+def _request_id(req) -> str:
+    for name, value in getattr(req, "headers", None) or ():
+        if name == REQUEST_ID_HEADER.upper() and SANE_REQUEST_ID.fullmatch(value):
+            return value
+    return uuid.uuid4().hex
+
+
+def _discard_unread_body(req) -> None:
+    """Read and drop what the app left of the body, so that closing does not reset the connection
+    before the client has read the answer (a body over the limit is answered without reading it)."""
+    discarded = 0
+    try:
+        while discarded < DISCARD_LIMIT_BYTES:
+            piece = req.body.read(1 << 16)
+            if not piece:
+                return
+            discarded += len(piece)
+    except (OSError, ParseException):  # silent past the timeout, gone, or a malformed chunk
+        return
