@@ -41,6 +41,7 @@ class PortrayalServer(BaseApplication):
             "preload_app": True,
             "timeout": WORKER_TIMEOUT_SECONDS,
             "worker_class": "serve.worker.SilenceLimitedSyncWorker",
+            "logger_class": "serve.gunicorn_log.QueryFreeLogger",  # no query string in its lines
             "loglevel": self.settings["log_level"],
             "accesslog": None,  # the app writes one JSON line per request instead
             "child_exit": _child_exit,

@@ -1,6 +1,7 @@
 """`stance serve` and requests gunicorn itself refuses, sent as raw bytes over real sockets: every
 answer is the JSON error shape with a 4xx status (501 for a transfer coding it does not read), a
-body over the limit gets its 413 even when the client sends all of it first."""
+body over the limit gets its 413 even when the client sends all of it first, and no log line,
+gunicorn's included, carries a query string."""
 from __future__ import annotations
 
 import json
@@ -10,14 +11,16 @@ import pytest
 
 from .support import Server
 
-SECRET = "s3cret-in-query"  # in the query string of every request below
+SECRET = "s3cret-in-query"  # in the query string of every request below; it must never be logged
 MAX_BODY_BYTES = 1_048_576  # the server's default limit
 JSON = b"Content-Type: application/json\r\n"
 
 
 @pytest.fixture(scope="module")
 def server(model_dir, tmp_path_factory):
-    running = Server(model_dir, tmp_path_factory.mktemp("transport"), workers=2)
+    # debug, so that gunicorn's most talkative lines are written (and checked) too
+    running = Server(model_dir, tmp_path_factory.mktemp("transport"), workers=2,
+                     environment={"PORTRAYAL_LOG_LEVEL": "debug"})
     yield running
     running.stop()
 
@@ -132,3 +135,19 @@ def test_a_client_that_sends_a_5_mib_body_whole_reads_its_413(server, framing):
 def test_the_server_answers_normally_after_the_refusals(server):
     status, _, body = server.request("POST", "/score?api_key=" + SECRET, json.loads(ARTICLE))
     assert status == 200 and json.loads(body)["sentences"]
+
+
+def test_no_log_line_carries_a_query_string(server):
+    # Requests cut short after part of their request line, which gunicorn logs (at debug level).
+    for partial in (b"GET /health?api_key=" + SECRET.encode() + b" HT", b"GET /health?api_key=" + SECRET.encode()):
+        with socket.create_connection(("127.0.0.1", server.port), timeout=10) as connection:
+            connection.sendall(partial)
+            connection.shutdown(socket.SHUT_WR)
+            connection.recv(100)
+    for raw, _, _ in REFUSED.values():
+        exchange(server, raw)
+    server.get("/health?api_key=" + SECRET)
+    server.wait_for_log("No more data after", 10)  # gunicorn's own line on a cut request line was written
+    log = server.log()
+    assert SECRET not in log
+    assert "[DEBUG]" in log and '"status": 414' in log  # gunicorn's lines and ours are both there
