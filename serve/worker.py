@@ -4,12 +4,14 @@ A sync worker serves one connection at a time, from accepting it to closing it. 
 connects and then sends nothing (a browser's speculative preconnection, a stuck pipeline) would
 hold the worker until gunicorn's worker timeout, and as many such clients as workers would stop
 the service for a minute. Here the worker waits at most `client_timeout` seconds for the
-request to begin, then closes the connection and takes the next one; the same limit applies to
-every later read and write on the connection, so a request that stalls halfway is dropped too.
+request to begin, then closes the connection and takes the next one. The same limit bounds every
+later stall: each read, and each piece of the answer written (a client reading a large answer
+steadily, however slowly, gets all of it; one that stops reading is dropped).
 
 It also answers what gunicorn refuses before the app sees it (a malformed request line or
-header, an unsupported transfer coding) in the one error shape, and reads what is left of a body
-it did not need (a 413) before closing, so that the client reads the answer instead of a reset.
+header, an unsupported transfer coding) in the one error shape, logs each request once its
+answer has gone out (an answer cut short is logged as cut), and reads what is left of a body it
+did not need (a 413) before closing, so that the client reads the answer instead of a reset.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from gunicorn import util
 from gunicorn.http.errors import ParseException, UnsupportedTransferCoding
 from gunicorn.workers.sync import SyncWorker
 
-from .request_log import REQUEST_ID_HEADER, SANE_REQUEST_ID, write_request_line
+from .request_log import LOG_AFTER_SENDING, REQUEST_ID_HEADER, SANE_REQUEST_ID, write_request_line
 from .transport import ErrorAnswer, refusal
 
 log = logging.getLogger(__name__)
@@ -32,9 +34,42 @@ COMPRESSIONS = frozenset({"gzip", "deflate", "compress"})
 INTERNAL_ERROR = ErrorAnswer(500, "internal_error", "internal server error")
 
 
+class _IdleBoundedSocket(socket.socket):
+    """A socket whose `sendall` lets each piece take up to the timeout, rather than the whole answer.
+
+    Python's own sendall applies the timeout to the whole call: a 33 MB answer read at 3 MB/s
+    would be cut after `client_timeout` seconds. Whenever bytes move, `heartbeat` tells gunicorn's
+    master the worker is alive, so its worker timeout only stops a worker that is stuck.
+    """
+
+    sent = 0  # bytes written so far, for the log line of an answer cut short
+    heartbeat = staticmethod(lambda: None)
+
+    def sendall(self, data, flags=0):
+        with memoryview(data) as view, view.cast("B") as remaining:
+            offset = 0
+            while offset < len(remaining):
+                offset += self.send(remaining[offset:], flags)  # waits at most the timeout to write anything
+
+    def send(self, data, flags=0):
+        count = super().send(data, flags)
+        self.sent += count
+        self.heartbeat()
+        return count
+
+    def recv(self, size, flags=0):
+        data = super().recv(size, flags)
+        self.heartbeat()
+        return data
+
+
 class SilenceLimitedSyncWorker(SyncWorker):
+    _pending_line: dict | None = None  # what the app gives for the request line, logged once the answer is out
+
     def accept(self, listener):
-        client, address = listener.accept()
+        accepted, address = listener.accept()
+        client = _IdleBoundedSocket(fileno=accepted.detach())
+        client.heartbeat = self.notify
         timeout = self.app.settings["client_timeout"]
         client.settimeout(timeout)
         try:
@@ -51,9 +86,29 @@ class SilenceLimitedSyncWorker(SyncWorker):
         util.close_on_exec(client)
         self.handle(listener, client, address)
 
+    def load_wsgi(self):
+        super().load_wsgi()
+        app = self.wsgi
+
+        def app_logged_after_sending(environ, start_response):
+            environ[LOG_AFTER_SENDING] = self._pending_line
+            return app(environ, start_response)
+
+        self.wsgi = app_logged_after_sending
+
     def handle_request(self, listener, req, client, addr):
         _refuse_codings_gunicorn_passes_on(req)
-        super().handle_request(listener, req, client, addr)
+        self._pending_line = pending = {}
+        sent = False
+        try:
+            super().handle_request(listener, req, client, addr)
+            sent = True
+        except OSError as error:  # the client stopped reading past the timeout, or went away
+            raise StopIteration(f"the answer did not all go out ({type(error).__name__})") from error
+        finally:
+            self._pending_line = None
+            if pending:
+                write_request_line(pending, None if sent else client.sent)
         _discard_unread_body(req)
 
     def handle_error(self, req, client, addr, exc):
