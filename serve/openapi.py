@@ -166,7 +166,9 @@ def build_document(app: Flask) -> dict:
         "/metrics": {"get": op("metrics.metrics", "Prometheus metrics, summed over the worker processes", {
             "200": {"description": "Prometheus text format",
                     "headers": {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}},
-                    "content": {"text/plain": {"schema": {"type": "string"}}}}})},
+                    "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "503": _error(503, ("metrics_unavailable",), "the samples the workers share could not be read"),
+        })},
         "/openapi.json": {"get": op("openapi.document", "This document", {
             "200": _json_response("OpenAPI 3.1", {"type": "object", "required": ["openapi", "info", "paths"]})})},
         "/": {"get": op("page.index", "A page to paste an article and read its scores", {

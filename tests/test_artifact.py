@@ -5,10 +5,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import joblib
 import pytest
 
 from portrayal.artifact import METADATA_FILE, MODEL_FILE, load_artifact, sha256_of
 from portrayal.errors import ModelArtifactError
+from portrayal.model import PortrayalModel
 from portrayal.scoring import Scorer
 
 
@@ -54,6 +56,72 @@ def test_other_library_versions_are_refused_with_advice(copy_of):
 def test_a_missing_model_directory_says_how_to_make_one(tmp_path):
     with pytest.raises(ModelArtifactError, match="make train"):
         load_artifact(tmp_path / "nothing-here")
+
+
+def test_a_missing_model_names_the_absolute_path_it_looked_in(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # "models/default" from another directory than the repository's
+    with pytest.raises(ModelArtifactError) as raised:
+        Scorer.from_dir("models/default")
+    assert f"no metadata.json in {tmp_path.resolve() / 'models' / 'default'}:" in str(raised.value)
+
+
+# --- model directories that must be refused with a reason (here and by `stance serve`) ----------------
+
+def edit_metadata(directory: Path, change) -> None:
+    path = directory / METADATA_FILE
+    metadata = json.loads(path.read_text())
+    change(metadata)
+    path.write_text(json.dumps(metadata))
+
+
+def replace_model_file(directory: Path, write) -> None:
+    """Write another model.joblib and record its sha256, as a careless hand would."""
+    write(directory / MODEL_FILE)
+    edit_metadata(directory, lambda metadata: metadata.update(sha256=sha256_of(directory / MODEL_FILE)))
+
+
+def truncate(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+def unfitted_model(path: Path) -> None:
+    registry = json.loads((Path(__file__).resolve().parent.parent / "data" / "targets.json").read_text())
+    joblib.dump({"model": PortrayalModel(), "registry": registry}, path)
+
+
+BAD_MODEL_DIRECTORIES = {  # what is wrong: (how to make it from a good directory, what the refusal says)
+    "metadata.json is a JSON list": (
+        lambda d: (d / METADATA_FILE).write_text("[1, 2]"), "holds a JSON array, not an object"),
+    "metadata.json is not JSON": (lambda d: (d / METADATA_FILE).write_text('{"name": '), "is not valid JSON"),
+    "metadata.json is not UTF-8": (lambda d: (d / METADATA_FILE).write_bytes(b'{"name": "\xff"}'), "is not valid JSON"),
+    "libraries is not an object": (
+        lambda d: edit_metadata(d, lambda m: m.update(libraries="scikit-learn 1.9.1")),
+        "libraries (a JSON object) is missing or of another type"),
+    "no name": (lambda d: edit_metadata(d, lambda m: m.pop("name")), "name (a JSON string) is missing"),
+    "a sha256 that is a number": (
+        lambda d: edit_metadata(d, lambda m: m.update(sha256=12)), "sha256 (a JSON string) is missing"),
+    "a changed model file": (
+        lambda d: (d / MODEL_FILE).write_bytes((d / MODEL_FILE).read_bytes() + b"x"), "does not match its metadata"),
+    "a corrupt model file whose sha256 was updated": (
+        lambda d: replace_model_file(d, truncate), "matches its sha256 but cannot be read"),
+    "a model file of something else": (
+        lambda d: replace_model_file(d, lambda path: joblib.dump([1, 2, 3], path)), "holds no portrayal model"),
+    "a model that was never fitted": (
+        lambda d: replace_model_file(d, unfitted_model), "never fitted"),
+    "other library versions": (
+        lambda d: edit_metadata(d, lambda m: m["libraries"].update(numpy="1.0.0")),
+        "numpy 1.0.0 (model) vs"),
+    "no model file": (lambda d: (d / MODEL_FILE).unlink(), "no model.joblib in"),
+}
+
+
+@pytest.mark.parametrize("spoil, reason", BAD_MODEL_DIRECTORIES.values(), ids=BAD_MODEL_DIRECTORIES.keys())
+def test_a_bad_model_directory_is_refused_with_its_reason(copy_of, spoil, reason):
+    spoil(copy_of)
+    with pytest.raises(ModelArtifactError) as raised:
+        Scorer.from_dir(copy_of)
+    assert reason in str(raised.value) and "make train" in str(raised.value)
 
 
 def test_training_writes_the_same_bytes_from_another_process(model_dir, tmp_path):
