@@ -7,6 +7,9 @@ does not load is logged, and the workers keep serving the model they had.
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 import os
 import shutil
@@ -23,6 +26,7 @@ from .request_log import configure_logging
 from .settings import load_settings
 
 log = logging.getLogger(__name__)
+_LIBC = ctypes.CDLL(ctypes.util.find_library("c")) if hasattr(ctypes.CDLL(None), "malloc_trim") else None
 WORKER_TIMEOUT_SECONDS = 60  # a batch of 64 long articles takes a few seconds; a minute means stuck
 
 
@@ -68,6 +72,21 @@ class PortrayalServer(BaseApplication):
         self.callable = app
         identity = app.extensions["portrayal.scorer"].artifact.identity
         log.info("reload: serving the model in %s", model_dir, extra={"fields": {"model_dir": model_dir, "model": identity}})
+        del app
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Free the previous app (its model included) and give the memory back to the system.
+
+    The old and the new model live side by side while the new one loads; once the old one is
+    freed, glibc keeps the pages for later use rather than returning them, so the master (and
+    every worker forked from it) would keep the peak: 268 MB after one reload, 329 MB after ten.
+    malloc_trim returns them (where there is no glibc, nothing is done).
+    """
+    gc.collect()
+    if _LIBC is not None:
+        _LIBC.malloc_trim(0)
 
 
 def _child_exit(server, worker):
@@ -84,10 +103,12 @@ def run(overrides: dict | None = None) -> None:
     use_multiprocess_dir(metrics_dir)
     try:
         try:
-            app = create_app(settings)
+            # No local name for the app: this frame lasts as long as the master, and would keep the
+            # first model alive after every reload.
+            server = PortrayalServer(create_app(settings), settings)
         except ModelArtifactError as error:
             sys.exit(f"cannot start: {error}")
-        PortrayalServer(app, settings).run()
+        server.run()
     finally:
         # Workers leave through sys.exit too, unwinding this very frame: only the master cleans up.
         if os.getpid() == master:
