@@ -5,6 +5,8 @@ import json
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from . import __version__
 from .artifact import METADATA_FILE, load_artifact, save_artifact, sha256_of
 from .corpus import load_corpus
@@ -22,13 +24,18 @@ def fit_model(records: list[dict], registry: TargetRegistry, **params) -> Portra
 
     Targets the corpus labels get a head of their own; the generic head learns from all their
     sentences and scores the registry's other targets.
+
+    The fit runs on one thread: BLAS and scikit-learn's OpenMP loops add up partial sums in an
+    order that depends on their thread count, which would change the last bits of the weights
+    (and the model's sha256) with the number of cores.
     """
     labelled = tuple(t for t in registry.ids if records and all(t in r for r in records))
     prepared = prepared_records(MentionFinder(registry), records, labelled)
     model = PortrayalModel(target_ids=labelled, **params)
     examples = target_examples(prepared, records, labelled)
-    return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
-                     [r["sentiment"] for r in records], target_examples=examples)
+    with threadpool_limits(limits=1):
+        return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
+                         [r["sentiment"] for r in records], target_examples=examples)
 
 
 def train(corpus_path, registry_path, model_dir, params: dict | None = None, log=print, transfer: bool = False) -> dict:

@@ -1,5 +1,7 @@
 """The model directory: round trip, provenance, refused mismatches."""
 import json
+import os
+import platform
 import shutil
 import subprocess
 import sys
@@ -124,10 +126,56 @@ def test_a_bad_model_directory_is_refused_with_its_reason(copy_of, spoil, reason
     assert reason in str(raised.value) and "make train" in str(raised.value)
 
 
-def test_training_writes_the_same_bytes_from_another_process(model_dir, tmp_path):
-    """The sha256 names the fit: `make train` run again on the same data gives the same one."""
+def train_in_another_process(model: Path, **environment: str) -> dict:
+    """`stance train` on the corpus in a new process with `environment` (BLAS settings); its metadata."""
     from tests.conftest import CORPUS, REGISTRY
-    again = tmp_path / "again"
     subprocess.run([str(Path(sys.executable).with_name("stance")), "train", "--data", str(CORPUS),
-                    "--targets", str(REGISTRY), "--model", str(again)], check=True, capture_output=True)
-    assert sha256_of(again / MODEL_FILE) == sha256_of(model_dir / MODEL_FILE)
+                    "--targets", str(REGISTRY), "--model", str(model)],
+                   check=True, capture_output=True, env={**os.environ, **environment})
+    return json.loads((model / METADATA_FILE).read_text())
+
+
+def test_training_writes_the_same_bytes_from_another_process_with_other_thread_counts(model_dir, tmp_path):
+    """The sha256 names the fit: `make train` run again on the same data gives the same one, on any
+    number of cores (here one thread for BLAS and OpenMP, where the session had one per core)."""
+    train_in_another_process(tmp_path / "again", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
+    assert sha256_of(tmp_path / "again" / MODEL_FILE) == sha256_of(model_dir / MODEL_FILE)
+
+
+def held_out_articles(corpus) -> list[dict]:
+    articles: dict[str, list[str]] = {}
+    for record in corpus:
+        if record["split"] in ("dev", "test"):
+            articles.setdefault(record["article"], []).append(record["text"])
+    return [{"id": article, "sentences": sentences} for article, sentences in articles.items()]
+
+
+def leaves(value, path=""):
+    """(path, value) of every number and string in a result, the model's identity left out."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key != "model":
+                yield from leaves(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from leaves(item, f"{path}[{index}]")
+    else:
+        yield path, value
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="OPENBLAS_CORETYPE names x86-64 kernels")
+def test_another_cpu_kernel_gives_the_same_labels_and_probabilities_within_the_last_digit(model_dir, scorer, corpus,
+                                                                                           tmp_path):
+    """What reproduces across machines: OpenBLAS picks its kernel by CPU, and another kernel sums in
+    another order, so the weights' last bits and the sha256 differ, not what the model says."""
+    other = tmp_path / "prescott"
+    metadata = train_in_another_process(other, OPENBLAS_CORETYPE="Prescott")  # SSE3: every x86-64 has it
+    articles = held_out_articles(corpus)
+    here = dict(leaves(scorer.score_many(articles)))
+    there = dict(leaves(Scorer.from_dir(other).score_many(articles)))
+    assert here.keys() == there.keys() and len(here) > 10_000
+    labels = [path for path, value in here.items() if isinstance(value, str) and value != there[path]]
+    assert labels == []
+    gaps = [abs(value - there[path]) for path, value in here.items() if isinstance(value, float)]
+    assert max(gaps) <= 0.0001 + 1e-12
+    assert metadata["metrics"] == json.loads((model_dir / METADATA_FILE).read_text())["metrics"]
