@@ -20,8 +20,13 @@ def warnings_in(output: str) -> list[str]:
 
 
 def test_the_editable_install_of_make_install_prints_no_warning(tmp_path):
-    output = pip("install", "--no-deps", "--quiet", "--prefix", str(tmp_path / "prefix"), "--editable", str(ROOT))
+    # Into an environment of its own: installing into this one, even with --prefix, would first
+    # uninstall the package the other tests run.
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "venv")], check=True)
+    output = pip("--python", str(tmp_path / "venv" / "bin" / "python"), "install", "--no-deps", "--quiet",
+                 "--editable", str(ROOT))
     assert warnings_in(output) == []
+    assert list((tmp_path / "venv").glob("lib/python*/site-packages/__editable__.portrayal-*.pth"))
 
 
 def test_the_wheel_holds_the_page_and_the_resources_and_builds_without_warning(tmp_path):
