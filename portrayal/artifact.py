@@ -166,5 +166,6 @@ def load_artifact(model_dir: str | Path) -> Artifact:
     try:
         check_is_fitted(payload["model"])
     except NotFittedError as error:
-        raise ModelArtifactError(f"{model_path} holds a model that was never fitted: retrain with make train") from error
+        raise ModelArtifactError(f"{model_path} holds a model that was never fitted: "
+                                 "retrain with make train") from error
     return Artifact(model=payload["model"], registry=TargetRegistry(payload["registry"]), metadata=metadata)
