@@ -15,7 +15,9 @@ debian = @missing=""; for command in $(1); do command -v $$command >/dev/null ||
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 help: ## list the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' \
+		'{ name[NR] = $$1; text[NR] = $$2; if (length($$1) > width) width = length($$1) } \
+		END { for (i = 1; i <= NR; i++) printf "  make %-" width "s  %s\n", name[i], text[i] }'
 
 $(BIN)/stance: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +36,7 @@ train: $(BIN)/stance ## fit the model on data/ and write models/default (prints 
 eval: $(BIN)/stance ## train on the train split, write reports/eval.md (dev and test figures, confusion plots)
 	$(BIN)/stance eval --model $(MODEL_DIR) --report reports
 
-serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (trains first if the model is missing)
+serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (PORTRAYAL_PORT=N for another port; trains first if the model is missing)
 	$(BIN)/stance serve --model $(MODEL_DIR)
 
 test: $(BIN)/stance ## run the test suite (installs Debian's chromium and wrk first when missing)

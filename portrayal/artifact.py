@@ -17,7 +17,9 @@ import nltk
 import numpy
 import scipy
 import sklearn
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.utils.validation import check_is_fitted
 
 from .errors import ModelArtifactError
 from .model import PortrayalModel
@@ -25,8 +27,13 @@ from .references import TargetRegistry
 
 MODEL_FILE = "model.joblib"
 METADATA_FILE = "metadata.json"
-# A pickled scikit-learn model is only safe to load with the very versions that wrote it.
+# A pickled scikit-learn model is only safe to load with the very versions that wrote it. Python
+# and nltk are recorded, not checked: the pickle holds objects of these four libraries and of
+# this package, none of nltk's, and loads alike on any Python the pinned libraries support.
 CHECKED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "joblib")
+# What GET /model, /ready and /metrics read from metadata.json, with its type.
+REQUIRED_METADATA = {"name": str, "version": str, "sha256": str, "labels": dict, "hyperparameters": dict,
+                     "libraries": dict}
 
 
 def library_versions() -> dict[str, str]:
@@ -101,29 +108,45 @@ def _drop_memory_addresses(model) -> None:
 
 
 def read_metadata(model_dir: str | Path) -> dict:
-    path = Path(model_dir) / METADATA_FILE
+    """metadata.json of `model_dir`, checked to hold the fields a loaded model is described by."""
+    path = Path(model_dir).resolve() / METADATA_FILE  # absolute: a relative path says nothing of where it looked
     if not path.is_file():
-        raise ModelArtifactError(f"no {METADATA_FILE} in {model_dir}: train a model first (make train)")
+        raise ModelArtifactError(f"no {METADATA_FILE} in {path.parent}: train a model first (make train)")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
+        metadata = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise ModelArtifactError(f"{path} is not valid JSON ({error}): retrain with make train") from error
+    if not isinstance(metadata, dict):
+        raise ModelArtifactError(f"{path} holds a JSON {_json_type(metadata)}, not an object: retrain with make train")
+    wrong = [f"{field} (a JSON {_json_type(kind())})" for field, kind in REQUIRED_METADATA.items()
+             if not isinstance(metadata.get(field), kind)]
+    if wrong:
+        raise ModelArtifactError(f"in {path}, {', '.join(wrong)} {'is' if len(wrong) == 1 else 'are'} missing or "
+                                 "of another type: retrain with make train")
+    return metadata
+
+
+def _json_type(value) -> str:
+    for kind, name in ((bool, "boolean"), (dict, "object"), (list, "array"), (str, "string"), (int, "number"),
+                       (float, "number")):
+        if isinstance(value, kind):
+            return name
+    return "null"
 
 
 def load_artifact(model_dir: str | Path) -> Artifact:
-    """Load a model directory after checking its hash and library versions."""
-    model_dir = Path(model_dir)
+    """Load a model directory after checking its metadata, its hash and library versions."""
     metadata = read_metadata(model_dir)
-    model_path = model_dir / MODEL_FILE
+    model_path = Path(model_dir).resolve() / MODEL_FILE
     if not model_path.is_file():
-        raise ModelArtifactError(f"no {MODEL_FILE} in {model_dir}: train a model first (make train)")
+        raise ModelArtifactError(f"no {MODEL_FILE} in {model_path.parent}: train a model first (make train)")
     actual = sha256_of(model_path)
-    if actual != metadata.get("sha256"):
+    if actual != metadata["sha256"]:
         raise ModelArtifactError(
-            f"{model_path} does not match its metadata (sha256 {actual[:12]}… != {str(metadata.get('sha256'))[:12]}…): "
+            f"{model_path} does not match its metadata (sha256 {actual[:12]}… != {metadata['sha256'][:12]}…): "
             "the file was changed or truncated; retrain with make train or restore the directory"
         )
-    saved = metadata.get("libraries", {})
+    saved = metadata["libraries"]
     current = library_versions()
     mismatched = [f"{lib} {saved.get(lib)} (model) vs {current[lib]} (installed)"
                   for lib in CHECKED_LIBRARIES if saved.get(lib) != current[lib]]
@@ -132,5 +155,17 @@ def load_artifact(model_dir: str | Path) -> Artifact:
             "model was saved with other library versions: " + "; ".join(mismatched)
             + ". Install the pinned versions (pip install -e .) or retrain with make train"
         )
-    payload = joblib.load(model_path)
+    try:
+        payload = joblib.load(model_path)
+    except Exception as error:  # unpickling a damaged file can fail in any way
+        raise ModelArtifactError(f"{model_path} matches its sha256 but cannot be read ({type(error).__name__}: "
+                                 f"{error}): retrain with make train") from error
+    if not (isinstance(payload, dict) and isinstance(payload.get("model"), PortrayalModel)
+            and isinstance(payload.get("registry"), dict)):
+        raise ModelArtifactError(f"{model_path} holds no portrayal model and target registry: retrain with make train")
+    try:
+        check_is_fitted(payload["model"])
+    except NotFittedError as error:
+        raise ModelArtifactError(f"{model_path} holds a model that was never fitted: "
+                                 "retrain with make train") from error
     return Artifact(model=payload["model"], registry=TargetRegistry(payload["registry"]), metadata=metadata)

@@ -5,6 +5,8 @@ import json
 import time
 from pathlib import Path
 
+from threadpoolctl import threadpool_limits
+
 from . import __version__
 from .artifact import METADATA_FILE, load_artifact, save_artifact, sha256_of
 from .corpus import load_corpus, read_jsonl
@@ -26,15 +28,20 @@ def fit_model(records: list[dict], registry: TargetRegistry, held_out: list[dict
     The decision's threshold is chosen on `held_out` (the dev split) when given. Targets the corpus
     labels get a head of their own; the generic head learns from all their sentences and scores
     the registry's other targets.
+
+    The fit runs on one thread: BLAS and scikit-learn's OpenMP loops add up partial sums in an
+    order that depends on their thread count, which would change the last bits of the weights
+    (and the model's sha256) with the number of cores.
     """
     labelled = tuple(t for t in registry.ids if records and all(t in r for r in records))
     model = PortrayalModel(target_ids=labelled, **params)
-    decision = fit_decision(ReferenceFinder(registry), records, labelled, held_out, C=model.reference_C,
-                            random_state=model.random_state)
-    prepared = prepared_records(ReferenceFinder(registry, decision), records, labelled)
-    examples = target_examples(prepared, records, labelled)
-    return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
-                     [r["sentiment"] for r in records], target_examples=examples, reference_decision=decision)
+    with threadpool_limits(limits=1):
+        decision = fit_decision(ReferenceFinder(registry), records, labelled, held_out, C=model.reference_C,
+                                random_state=model.random_state)
+        prepared = prepared_records(ReferenceFinder(registry, decision), records, labelled)
+        examples = target_examples(prepared, records, labelled)
+        return model.fit([masked for masked, _, _ in prepared], {t: [r[t] for r in records] for t in labelled},
+                         [r["sentiment"] for r in records], target_examples=examples, reference_decision=decision)
 
 
 def train(corpus_path, registry_path, model_dir, params: dict | None = None, log=print, transfer: bool = False,

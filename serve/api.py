@@ -2,16 +2,32 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import ClientDisconnected
 
 from portrayal.inputs import ARTICLE_FIELDS, parse_article
 
-from .errors import ApiError
+from .errors import ApiError, body_too_large
 from .request_log import note_scored
 
 bp = Blueprint("api", __name__)
+
+
+class _IntegerTooLong(ValueError):
+    def __init__(self, digits: int, limit: int):
+        super().__init__(f"body holds an integer of {digits:,} digits; numbers may have at most {limit:,} digits")
+
+
+def _integer(literal: str) -> int:
+    # Python refuses to convert more digits than this (a guard against slow conversions), with
+    # advice meant for programmers; the caller gets our own sentence instead.
+    limit = sys.get_int_max_str_digits()
+    digits = len(literal) - literal.startswith("-")
+    if limit and digits > limit:
+        raise _IntegerTooLong(digits, limit)
+    return int(literal)
 
 
 def _json_body():
@@ -22,19 +38,24 @@ def _json_body():
     except ClientDisconnected as error:  # the client closed, or stayed silent past PORTRAYAL_CLIENT_TIMEOUT
         raise ApiError(400, "incomplete_body", f"the body stopped before its Content-Length of "
                        f"{request.content_length} bytes: the client closed the connection or went silent") from error
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    # A chunked body has no Content-Length to refuse up front: werkzeug stops reading it at the
+    # limit, so one more byte from the server's stream tells a body at the limit from one over it.
+    if len(raw) >= limit and request.content_length is None and request.environ["wsgi.input"].read(1):
+        raise body_too_large(limit)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         raise ApiError(400, "invalid_utf8", f"body is not valid UTF-8 (byte {error.start})") from error
     try:
-        body = json.loads(text)
+        body = json.loads(text, parse_int=_integer)
     except json.JSONDecodeError as error:
         raise ApiError(400, "malformed_json", f"body is not valid JSON: {error.msg} at line {error.lineno} "
                        f"column {error.colno}") from error
     except RecursionError as error:
         raise ApiError(400, "malformed_json", "body is not usable JSON: nested too deeply") from error
-    except ValueError as error:  # e.g. an integer of more digits than Python converts
-        raise ApiError(400, "malformed_json", f"body is not usable JSON: {error}") from error
+    except _IntegerTooLong as error:
+        raise ApiError(400, "malformed_json", str(error)) from error
     if "\\u" in text:
         _refuse_lone_surrogates(body)
     return body

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
-from werkzeug.exceptions import HTTPException
+from flask import Flask, current_app, jsonify, request
+from gunicorn.http.errors import ParseException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from portrayal.errors import InputError
 
 from .request_log import current_request_id
+from .transport import refusal
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +29,11 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
 
+def body_too_large(limit: int) -> ApiError:
+    return ApiError(413, "body_too_large", f"the body is over the limit of {limit:,} bytes "
+                    "(PORTRAYAL_MAX_BODY_BYTES): send fewer or shorter articles per request")
+
+
 def error_response(status: int, code: str, message: str, field: str | None = None, headers: dict | None = None):
     """The one error shape, as a Flask response tuple."""
     body = {"error": {"status": status, "code": code, "message": message, "field": field}}
@@ -41,6 +48,17 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(InputError)
     def _input_error(error: InputError):
         return error_response(400, "invalid_input", error.message, error.field)
+
+    @app.errorhandler(RequestEntityTooLarge)  # a Content-Length over the limit, refused before reading
+    def _too_large(error: RequestEntityTooLarge):
+        return _api_error(body_too_large(current_app.config["MAX_CONTENT_LENGTH"]))
+
+    @app.errorhandler(ParseException)  # a chunked body gunicorn cannot parse, met while the app reads it
+    def _malformed_body(error: ParseException):
+        answer = refusal(error)
+        if answer is None:
+            return _unexpected(error)
+        return error_response(answer.status, answer.code, answer.message)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):

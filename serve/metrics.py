@@ -7,12 +7,14 @@ it (tests, `flask run`) the app's own registry is read.
 """
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Blueprint, Flask, Response, current_app, g, request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import InfoMetricFamily
 
+from .errors import ApiError
 from .request_log import elapsed_seconds
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
@@ -23,6 +25,7 @@ KNOWN_METHODS = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPT
 UNMATCHED = "unmatched"  # the endpoint label of requests to no route (no label per unknown path)
 
 bp = Blueprint("metrics", __name__)
+log = logging.getLogger(__name__)
 
 
 class _ModelInfo:
@@ -33,9 +36,9 @@ class _ModelInfo:
 
     def collect(self):
         info = InfoMetricFamily("portrayal_model", "the model this worker serves")
-        artifact = getattr(self.scorer, "artifact", None)
-        if artifact is not None:
-            info.add_metric([], artifact.identity)
+        metadata = getattr(getattr(self.scorer, "artifact", None), "metadata", None)
+        if isinstance(metadata, dict):  # loading checks it; a scorer given by other code may not have
+            info.add_metric([], {key: str(metadata.get(key, "")) for key in ("name", "version", "sha256")})
         yield info
 
 
@@ -52,6 +55,7 @@ class Metrics:
         self.sentences = Counter("portrayal_sentences_scored", "sentences scored", registry=self.registry)
         self.model_info = _ModelInfo(scorer)
         self.registry.register(self.model_info)
+        self.failed_to_count = False
 
     def observe(self, response) -> None:
         """Count a finished request and what it scored."""
@@ -70,9 +74,15 @@ class Metrics:
             return generate_latest(self.registry)
         from prometheus_client import multiprocess
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)
-        registry.register(self.model_info)
-        return generate_latest(registry)
+        try:
+            multiprocess.MultiProcessCollector(registry)
+            registry.register(self.model_info)
+            return generate_latest(registry)
+        except Exception as error:  # files other processes write: gone (a cleaner emptied $TMPDIR), or damaged
+            log.error("metrics could not be read", extra={"fields": {"metrics_dir": os.environ[MULTIPROC_ENV],
+                                                                     "error": str(error)}})
+            raise ApiError(503, "metrics_unavailable", "the metrics the workers share could not be read "
+                           "(the server log says why); restarting the server starts them again") from error
 
 
 def use_multiprocess_dir(directory: str) -> None:
@@ -100,7 +110,14 @@ def register_metrics(app: Flask, scorer) -> None:
 
 
 def _observe(response):
-    current_app.extensions["portrayal.metrics"].observe(response)
+    metrics = current_app.extensions["portrayal.metrics"]
+    try:
+        metrics.observe(response)
+    except Exception as error:  # counting must not fail the request it counts (say, its file cannot be made)
+        if not metrics.failed_to_count:
+            metrics.failed_to_count = True
+            log.error("metrics could not be counted; the next failures of this process are not logged",
+                      extra={"fields": {"error": f"{type(error).__name__}: {error}"}})
     return response
 
 

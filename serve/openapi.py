@@ -149,9 +149,10 @@ def build_document(app: Flask) -> dict:
         "/score": {"post": op("api.score", "Score one article or a list of articles", {
             "200": _json_response("one result per article",
                                   {"oneOf": [_ref("Result"), _ref("ResultBatch")]}),
-            "400": _error(400, ("invalid_input", "malformed_json", "invalid_utf8", "incomplete_body"),
+            "400": _error(400, ("invalid_input", "malformed_json", "invalid_utf8", "incomplete_body",
+                                "malformed_request"),
                           "a field is missing, empty, of the wrong type, unknown or over a limit; or the body "
-                          "is not JSON, not UTF-8 or shorter than its Content-Length"),
+                          "is not JSON, not UTF-8, shorter than its Content-Length or wrongly chunked"),
             "413": _error(413, ("body_too_large",), f"the body is over {max_bytes} bytes"),
             "415": _error(415, ("unsupported_media_type",), "the body is not sent as application/json"),
         }, requestBody={"required": True, "content": {JSON: {"schema": {
@@ -170,7 +171,9 @@ def build_document(app: Flask) -> dict:
         "/metrics": {"get": op("metrics.metrics", "Prometheus metrics, summed over the worker processes", {
             "200": {"description": "Prometheus text format",
                     "headers": {"X-Request-Id": {"$ref": "#/components/headers/RequestId"}},
-                    "content": {"text/plain": {"schema": {"type": "string"}}}}})},
+                    "content": {"text/plain": {"schema": {"type": "string"}}}},
+            "503": _error(503, ("metrics_unavailable",), "the samples the workers share could not be read"),
+        })},
         "/openapi.json": {"get": op("openapi.document", "This document", {
             "200": _json_response("OpenAPI 3.1", {"type": "object", "required": ["openapi", "info", "paths"]})})},
         "/": {"get": op("page.index", "A page to paste an article and read its scores", {

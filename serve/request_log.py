@@ -17,6 +17,10 @@ from datetime import datetime, timezone
 from flask import Flask, g, request
 
 REQUEST_ID_HEADER = "X-Request-Id"
+# When the WSGI server puts a dict under this environ key, the request's line is written by the
+# server once the answer has gone out (our worker does, so that an answer cut short is logged as
+# cut); otherwise it is written as soon as the answer is ready.
+LOG_AFTER_SENDING = "portrayal.log_after_sending"
 # A caller's id is kept only when it cannot smuggle anything into a log line or a header.
 SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,128}")
 PACKAGE_LOGGER = "serve"  # every logger of this package hangs below it
@@ -97,6 +101,19 @@ def _finish(response):
     fields = {"request_id": current_request_id(), "method": request.method, "path": request.path,
               "status": response.status_code, "duration_ms": round(elapsed_seconds() * 1000, 2)}
     fields.update(g.get("scored", {}))
-    log.info("request", extra={"fields": fields})
     response.headers[REQUEST_ID_HEADER] = fields["request_id"]
+    pending = request.environ.get(LOG_AFTER_SENDING)
+    if pending is None:
+        write_request_line(fields)
+    else:
+        pending.update(fields)
     return response
+
+
+def write_request_line(fields: dict, cut_after_bytes: int | None = None) -> None:
+    """The request's one log line; an answer cut short says so, with the bytes that went out."""
+    if cut_after_bytes is None:
+        log.info("request", extra={"fields": fields})
+    else:
+        log.warning("request cut: the answer did not all go out", extra={"fields": {
+            **fields, "cut": True, "sent_bytes": cut_after_bytes}})

@@ -7,6 +7,8 @@ does not load is logged, and the workers keep serving the model they had.
 """
 from __future__ import annotations
 
+import ctypes
+import gc
 import logging
 import os
 import shutil
@@ -23,6 +25,7 @@ from .request_log import configure_logging
 from .settings import load_settings
 
 log = logging.getLogger(__name__)
+_C_LIBRARY = ctypes.CDLL(None)  # the symbols of the running process, the C library's included
 WORKER_TIMEOUT_SECONDS = 60  # a batch of 64 long articles takes a few seconds; a minute means stuck
 
 
@@ -41,6 +44,7 @@ class PortrayalServer(BaseApplication):
             "preload_app": True,
             "timeout": WORKER_TIMEOUT_SECONDS,
             "worker_class": "serve.worker.SilenceLimitedSyncWorker",
+            "logger_class": "serve.gunicorn_log.QueryFreeLogger",  # no query string in its lines
             "loglevel": self.settings["log_level"],
             "accesslog": None,  # the app writes one JSON line per request instead
             "child_exit": _child_exit,
@@ -67,6 +71,21 @@ class PortrayalServer(BaseApplication):
         self.callable = app
         identity = app.extensions["portrayal.scorer"].artifact.identity
         log.info("reload: serving the model in %s", model_dir, extra={"fields": {"model_dir": model_dir, "model": identity}})
+        _return_freed_memory()
+
+
+def _return_freed_memory() -> None:
+    """Free the previous app (its model included) and give the memory back to the system.
+
+    The old and the new model live side by side while the new one loads; once the old one is
+    freed, glibc keeps many of its pages rather than returning them, and the master (and every
+    worker forked from it) grew with reloads: 243 MB after one, 278 MB after ten. malloc_trim
+    returns them (where there is no glibc, nothing is done).
+    """
+    gc.collect()
+    trim = getattr(_C_LIBRARY, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 def _child_exit(server, worker):
@@ -83,10 +102,12 @@ def run(overrides: dict | None = None) -> None:
     use_multiprocess_dir(metrics_dir)
     try:
         try:
-            app = create_app(settings)
+            # No local name for the app: this frame lasts as long as the master, and would keep the
+            # first model alive after every reload.
+            server = PortrayalServer(create_app(settings), settings)
         except ModelArtifactError as error:
             sys.exit(f"cannot start: {error}")
-        PortrayalServer(app, settings).run()
+        server.run()
     finally:
         # Workers leave through sys.exit too, unwinding this very frame: only the master cleans up.
         if os.getpid() == master:

@@ -26,8 +26,8 @@ SETTINGS = (
     Setting("max_body_bytes", "PORTRAYAL_MAX_BODY_BYTES", 1_048_576, int, "largest request body accepted (413 above)"),
     Setting("max_articles", "PORTRAYAL_MAX_ARTICLES", 64, int, "most articles in one `{\"articles\": [...]}` request"),
     Setting("client_timeout", "PORTRAYAL_CLIENT_TIMEOUT", 5.0, float,
-            "seconds a worker waits on a silent client (for its request to begin, or for any read or write "
-            "after that) before closing the connection"),
+            "seconds a worker waits on a silent client (for its request to begin, or for each read or write "
+            "after that: a stall, not the whole answer) before closing the connection"),
     Setting("api_key", "PORTRAYAL_API_KEY", "", str,
             "when set, every endpoint but `/health` and `/ready` needs `Authorization: Bearer <key>` (401 otherwise)"),
     Setting("log_level", "PORTRAYAL_LOG_LEVEL", "info", str,

@@ -111,7 +111,7 @@ class Server:
         self.tmpdir.mkdir()
         self.log_path = workdir / "server.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("PORTRAYAL_")}
-        env.update(TMPDIR=str(self.tmpdir), PORTRAYAL_LOG_LEVEL="info", **(environment or {}))
+        env.update({"TMPDIR": str(self.tmpdir), "PORTRAYAL_LOG_LEVEL": "info", **(environment or {})})
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [str(STANCE), "serve", "--model", str(model_dir), "--host", "127.0.0.1", "--port", str(self.port),

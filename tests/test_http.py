@@ -160,3 +160,11 @@ def test_no_model_loaded_is_a_503_from_ready_and_model(app):
 ])
 def test_bodies_that_are_json_in_name_only_are_a_400(client, body, code):
     assert_error(client.post("/score", data=body, content_type="application/json"), 400, code)
+
+
+@pytest.mark.parametrize("number", [b"9" * 5_000, b"-" + b"9" * 5_000])
+def test_an_integer_of_too_many_digits_is_refused_in_our_words(client, number):
+    response = client.post("/score", data=b'{"id": ' + number + b', "text": "x"}', content_type="application/json")
+    assert_error(response, 400, "malformed_json")
+    message = response.get_json()["error"]["message"]
+    assert message == "body holds an integer of 5,000 digits; numbers may have at most 4,300 digits"

@@ -88,3 +88,14 @@ def test_invented_methods_do_not_create_new_metric_labels(client, method):
     found = samples(client.get("/metrics").get_data(as_text=True))
     assert sample(found, "portrayal_http_requests_total", method="other") == 1
     assert not any(method in key for key in found)
+
+
+def test_metrics_answer_whatever_the_model_metadata_lacks(scorer):
+    from portrayal.artifact import Artifact
+    from serve import create_app
+
+    from .support import BrokenScorer
+    artifact = Artifact(scorer.artifact.model, scorer.artifact.registry, {"version": "x"})  # no name, no sha256
+    response = create_app({"scorer": BrokenScorer(artifact)}).test_client().get("/metrics")
+    assert response.status_code == 200
+    assert sample(samples(response.get_data(as_text=True)), "portrayal_model_info", name="", version="x") == 1

@@ -19,6 +19,7 @@ import pytest
 from portrayal.training import train
 
 from .conftest import CORPUS, REGISTRY
+from .test_artifact import BAD_MODEL_DIRECTORIES
 from .support import STANCE, Server, free_port
 from .test_service_endpoints import sample, samples
 
@@ -90,12 +91,21 @@ def server(model_dir, tmp_path):
 
 # --- start-up ------------------------------------------------------------------------------------
 
-def test_a_model_that_does_not_load_refuses_to_start(tmp_path):
-    done = subprocess.run([str(STANCE), "serve", "--model", str(tmp_path / "none"), "--port", str(free_port())],
+BAD_MODELS = {"no model directory": (lambda directory: shutil.rmtree(directory), "no metadata.json in"),
+              **BAD_MODEL_DIRECTORIES}
+
+
+@pytest.mark.parametrize("spoil, reason", BAD_MODELS.values(), ids=BAD_MODELS.keys())
+def test_a_model_that_does_not_load_refuses_to_start_with_the_reason(model_dir, tmp_path, spoil, reason):
+    served = tmp_path / "model"
+    shutil.copytree(model_dir, served)
+    spoil(served)
+    done = subprocess.run([str(STANCE), "serve", "--model", str(served), "--port", str(free_port())],
                           capture_output=True, text=True, timeout=60,
                           env={**os.environ, "TMPDIR": str(tmp_path)})
     assert done.returncode != 0
-    assert "cannot start" in done.stderr and "make train" in done.stderr and "Traceback" not in done.stderr
+    (line,) = done.stderr.splitlines()  # one line, and no traceback
+    assert line.startswith("cannot start: ") and reason in line and "make train" in line
     assert not list(tmp_path.glob("portrayal-metrics-*"))  # its metrics directory went with it
 
 
@@ -120,6 +130,16 @@ def test_metrics_add_up_across_the_worker_processes_and_go_at_exit(server):
     assert sample(samples(server.get("/metrics")[2].decode()), "portrayal_model_info", sha256=server.sha()) == 1
     server.stop()
     assert not metrics_dir.exists()
+
+
+def test_metrics_answer_503_not_500_when_the_shared_directory_is_gone(server):
+    (metrics_dir,) = server.tmpdir.glob("portrayal-metrics-*")
+    shutil.rmtree(metrics_dir)  # as a cleaner of $TMPDIR would
+    status, headers, body = server.get("/metrics")
+    assert status == 503 and headers["Content-Type"] == "application/json"
+    assert json.loads(body)["error"]["code"] == "metrics_unavailable"
+    assert server.get("/health")[0] == 200
+    server.wait_for_log("metrics could not be read", 10)
 
 
 def test_the_server_writes_one_json_line_per_request(server):
