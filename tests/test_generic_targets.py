@@ -36,7 +36,7 @@ def test_a_new_target_gets_a_stance_wherever_it_is_referred_to(extended):
     assert first["stance"] == "favor" and first["mentions"][0]["via"] == "name"
     assert abs(sum(first["proba"].values()) - 1) < 1e-3
     assert second["stance"] != "none" and second["mentions"][0]["text"] == "Il"
-    assert third == {"stance": "none", "proba": None, "mentions": []}
+    assert {k: third[k] for k in ("stance", "proba", "mentions")} == {"stance": "none", "proba": None, "mentions": []}
     assert result["summary"]["zuckerberg"]["sentences"] == 2
     assert all(s["targets"]["musk"]["stance"] == "none" for s in result["sentences"])
 
@@ -45,7 +45,11 @@ def test_the_trained_targets_keep_their_own_heads(scorer, extended):
     text = "Elon Musk a qualifié Sam Altman d'escroc lors d'une conférence avec Mark Zuckerberg."
     before, after = scorer.score({"text": text}), extended.score({"text": text})
     for target in ("musk", "altman"):
-        assert after["sentences"][0]["targets"][target] == before["sentences"][0]["targets"][target]
+        kept, changed = before["sentences"][0]["targets"][target], after["sentences"][0]["targets"][target]
+        assert {k: v for k, v in changed.items() if k != "p_referred"} == {k: v for k, v in kept.items()
+                                                                             if k != "p_referred"}
+        # Zuckerberg is now a target rather than another person: the reference decision sees it, a little.
+        assert abs(changed["p_referred"] - kept["p_referred"]) < 0.05
     assert after["sentences"][0]["targets"]["zuckerberg"]["stance"] != "none"
 
 
