@@ -34,6 +34,9 @@ OTHER_PERSON, ORGANISATION = "other_person", "organisation"
 MASCULINE_THIRD = (SUBJECT, OBJECT, POSSESSIVE, CLITIC)
 FIRST_PERSON = (FIRST_SINGULAR, FIRST_PLURAL)
 
+# Cues, explicit references and quote marks read per sentence, at most: a sentence of prose holds a few
+# dozen; text made of thousands ("il il il ...") is cut there, so that every later step stays linear.
+MAX_CUES = 200
 _CONNECT_FR = rf"(?:de\s+la\s+|de\s+l{APOSTROPHE}\s*|du\s+|des\s+|de\s+|d{APOSTROPHE}\s*)"
 # "un cofondateur de xAI", "a Tesla engineer": one of several, not the target.
 _NOT_INDEFINITE = r"(?<!\bun\s)(?<!\bune\s)(?<!\ba\s)(?<!\ban\s)(?<!\bdes\s)"
@@ -296,42 +299,44 @@ class CueScanner:
     # -- scanning -------------------------------------------------------------------------------
 
     def scan(self, text: str) -> SentenceCues:
-        """Every cue of one sentence."""
+        """Every cue of one sentence (the first `MAX_CUES` of them: no sentence of prose holds more)."""
         lowered = text.lower()
         words = _WORDS.findall(lowered)
         present = frozenset(words)
         found = SentenceCues(words=present, word_list=words)
-        taken: list[Cue] = []
+        taken = _Spans(len(text))
         anchors = present & self._anchor_words
         windows = self._windows(text, lowered, anchors) if anchors else {}
+        explicit: list[Cue] = []
         if 0 in windows:
-            taken += self._explicit(text, _matches(self._named.pattern, text, windows[0]), self._named_meaning)
+            explicit += self._explicit(text, _matches(self._named.pattern, text, windows[0]), self._named_meaning)
         if 1 in windows and not self._organisation_words.isdisjoint(present):
-            taken += self._composed_roles(text, _matches(self._composed.pattern, text, windows[1]))
-        if len(taken) > 1:
-            taken = _without_overlaps(sorted(taken, key=lambda c: (c.start, -c.end)))
-        found.explicit = [c for c in taken if c.targets]
+            explicit += self._composed_roles(text, _matches(self._composed.pattern, text, windows[1]))
+        for cue in sorted(explicit, key=lambda c: (c.start, -c.end)):
+            taken.offer(cue)
+        found.explicit = [c for c in taken.cues if c.targets]
         for index in sorted(windows.keys() - {0, 1}):
             scan = self._all_scans[index]
             for match in _matches(scan.pattern, text, windows[index]):
-                cue = Cue(match.start(), match.end(), scan.kind, via=_person_gender(scan.kind, match.group()))
-                if not _overlaps(cue, taken):
-                    taken.append(cue)
+                taken.offer(Cue(match.start(), match.end(), scan.kind, via=_person_gender(scan.kind, match.group())))
         pronouns = present & self._pronoun_words
         if pronouns:
-            taken += self._pronouns(text, pronouns, present, taken)
+            self._pronouns(text, pronouns, present, taken)
         if not present.isdisjoint(self._given_name_keys):
-            taken += [c for c in self._named_persons(text) if not _overlaps(c, taken)]
+            for cue in self._named_persons(text):
+                taken.offer(cue)
+        cues = taken.cues
         # "Son avocat, Marc Toberoff": the lawyer is another person, and "son" still refers to his client.
-        taken += [Cue(c.start, c.start + len(owner.group()), POSSESSIVE) for c in taken if c.kind == OTHER_PERSON
-                  for owner in [_POSSESSIVE_START.match(text, c.start)] if owner]
+        cues += [Cue(c.start, c.start + len(owner.group()), POSSESSIVE) for c in cues if c.kind == OTHER_PERSON
+                 for owner in [_POSSESSIVE_START.match(text, c.start)] if owner]
         if "il" in present:
             found.impersonal_il = [m.start() for m in self._impersonal.finditer(text)]
             impersonal = set(found.impersonal_il)
-            taken = [c for c in taken if not (c.kind == SUBJECT and c.start in impersonal)]
-        found.cues = sorted((c for c in taken if not c.targets), key=_start)
-        if not present.isdisjoint(_QUOTE_WORDS) or '"' in text or "«" in text or "“" in text or "»" in text or "”" in text:
-            found.quote_marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)]
+            cues = [c for c in cues if not (c.kind == SUBJECT and c.start in impersonal)]
+        found.explicit = found.explicit[:MAX_CUES]
+        found.cues = sorted((c for c in cues if not c.targets), key=_start)[:MAX_CUES]
+        if '"' in text or "«" in text or "“" in text or "»" in text or "”" in text:
+            found.quote_marks = [(m.start(), m.group()) for m in _QUOTE_MARK.finditer(text)][:MAX_CUES]
         head = text[:48]
         if ":" in head or head.lstrip()[:1] in "—–-":
             found.dialogue = self._dialogue(text, found.explicit, found.cues)
@@ -368,25 +373,18 @@ class CueScanner:
             windows[index] = merged
         return windows
 
-    def _pronouns(self, text: str, pronouns: frozenset, present: frozenset, taken: list[Cue]) -> list[Cue]:
+    def _pronouns(self, text: str, pronouns: frozenset, present: frozenset, taken: "_Spans") -> None:
         """Single-word pronouns outside longer cues ("son" in "son ancien associé" is the relation's), and
         object clitics ("on l'adore", "il le déteste", "ne les faire", "l'a écarté")."""
-        found = []
         for word in pronouns:
             kind = self._pronoun_kinds[word]
             for match in self._pronoun_patterns[word].finditer(text):
-                if word == "i" and match.group() != "I":
-                    continue
-                cue = Cue(match.start(), match.end(), kind)
-                if not _overlaps(cue, taken):
-                    found.append(cue)
+                if word != "i" or match.group() == "I":
+                    taken.offer(Cue(match.start(), match.end(), kind))
         if not present.isdisjoint(_CLITIC_WORDS) and not present.isdisjoint(_CLITIC_TRIGGERS):
             for match in _CLITIC.finditer(text):
                 group = match.lastgroup
-                cue = Cue(match.start(group), match.end(group), PLURAL if group == "plural" else CLITIC, via=group)
-                if not _overlaps(cue, taken):
-                    found.append(cue)
-        return found
+                taken.offer(Cue(match.start(group), match.end(group), PLURAL if group == "plural" else CLITIC, via=group))
 
     def _named_persons(self, text: str) -> list[Cue]:
         """"Mark Zuckerberg", "Yvonne Gonzalez Rogers": capitalised words opened by a given name not a target's."""
@@ -528,14 +526,18 @@ def _bounded(phrases, pattern=literal) -> str:
     return "|".join(pattern(p) + ("" if p.endswith(("'", "’")) else r"(?!\w)") for p in ordered)
 
 
-def _without_overlaps(cues: list[Cue]) -> list[Cue]:
-    """Cues in order, each dropped if it overlaps one kept before it."""
-    result: list[Cue] = []
-    for cue in cues:
-        if not _overlaps(cue, result):
-            result.append(cue)
-    return result
+class _Spans:
+    """The cues kept so far and the characters they cover: whether a new cue overlaps one is read off
+    the characters it would cover, so that a sentence of thousands of cues stays linear."""
 
+    def __init__(self, size: int):
+        self.cues: list[Cue] = []
+        self._covered = bytearray(size)
 
-def _overlaps(cue: Cue, taken) -> bool:
-    return any(cue.start < other.end and other.start < cue.end for other in taken)
+    def offer(self, cue: Cue) -> bool:
+        """Keep `cue` unless it overlaps a cue kept before."""
+        if self._covered.find(1, cue.start, cue.end) >= 0:
+            return False
+        self.cues.append(cue)
+        self._covered[cue.start:cue.end] = b"\x01" * (cue.end - cue.start)
+        return True
