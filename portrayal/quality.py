@@ -1,7 +1,7 @@
 """Corpus quality figures: balance, near-duplicates, sentence skeletons, diversity, agreement.
 
-The data tests hold these figures to the floors documented in data/README.md, and
-`stance data` prints them for the data card.
+The data tests hold these figures to the floors documented in data/README.md, where
+the data card reports them.
 """
 from __future__ import annotations
 

@@ -5,10 +5,12 @@ import pytest
 
 from portrayal.corpus import TARGET_LABELS, read_jsonl, schema_problems
 from portrayal.quality import agreement, diversity, near_duplicate_pairs, repeated_skeletons
+from portrayal.references.evaluation import CONTEXT, NEGATIVE_PHENOMENA, POSITIVE_PHENOMENA
 
 from .conftest import ROOT
 
 AGREEMENT = ROOT / "data" / "agreement"
+CHALLENGE = ROOT / "data" / "challenge"
 TARGETS = ("musk", "altman")
 
 
@@ -105,3 +107,54 @@ def test_every_disagreement_is_adjudicated_and_applied(corpus):
         for field in ("musk", "altman", "sentiment"):
             if record[field] != second[record["id"]][field]:
                 assert (record["id"], field) in decisions
+
+
+# -- the challenge set for reference resolution (never trained on) --------------------------------
+
+@pytest.fixture(scope="module")
+def challenge():
+    return read_jsonl(CHALLENGE / "references.jsonl")
+
+
+def test_the_challenge_set_follows_its_schema(challenge):
+    ids = [r["id"] for r in challenge]
+    assert len(ids) == len(set(ids)) >= 300
+    assert len({r["passage"] for r in challenge}) >= 60
+    positions = defaultdict(list)
+    for r in challenge:
+        assert r["id"] == f"{r['passage']}-{r['position']:02d}"
+        assert r["phenomenon"] in POSITIVE_PHENOMENA | NEGATIVE_PHENOMENA | {CONTEXT}
+        assert r["musk"] in TARGET_LABELS and r["altman"] in TARGET_LABELS
+        assert r["text"].strip() == r["text"] and r["text"]
+        positions[r["passage"]].append(r["position"])
+    assert all(found == list(range(len(found))) for found in positions.values())
+
+
+def test_the_challenge_set_covers_every_phenomenon_in_both_languages(challenge):
+    tagged = Counter(r["phenomenon"] for r in challenge)
+    assert all(tagged[name] >= 8 for name in POSITIVE_PHENOMENA | NEGATIVE_PHENOMENA), tagged
+    languages = Counter(r["lang"] for r in challenge)
+    assert languages["fr"] >= 0.5 * len(challenge) and languages["en"] >= 0.3 * len(challenge)
+
+
+def test_the_challenge_set_shares_no_sentence_with_the_corpus(challenge, corpus):
+    shared = {r["text"] for r in challenge} & {r["text"] for r in corpus}
+    assert shared == set()
+    texts = [r["text"] for r in challenge]
+    corpus_texts = [r["text"] for r in corpus]
+    assert near_duplicate_pairs(texts + corpus_texts) - near_duplicate_pairs(corpus_texts) - \
+        near_duplicate_pairs(texts) <= 2  # across the two: at most a couple of stock phrases
+
+
+def test_the_challenge_set_was_annotated_twice_and_every_disagreement_decided(challenge):
+    final = {r["id"]: r for r in challenge}
+    first = {r["id"]: r for r in read_jsonl(CHALLENGE / "agreement" / "first_annotation.jsonl")}
+    second = read_jsonl(CHALLENGE / "agreement" / "second_annotation.jsonl")
+    assert {s["id"] for s in second} == set(first) == set(final)
+    figures = agreement(first, second, fields=("musk", "altman"))
+    assert figures["musk"]["kappa"] >= 0.8 and figures["altman"]["kappa"] >= 0.8, figures
+    decisions = {(d["id"], d["field"]): d for d in read_jsonl(CHALLENGE / "agreement" / "adjudication.jsonl")}
+    for s in second:
+        for field in ("musk", "altman"):
+            if first[s["id"]][field] != s[field]:
+                assert final[s["id"]][field] == decisions[(s["id"], field)]["final"]

@@ -168,6 +168,7 @@ def test_hovering_a_sentence_gives_the_probabilities(page, expected):
     title = page.locator("#sentences .sentence").nth(0).get_attribute("title")
     first = expected["sentences"][0]
     assert f"against {first['targets']['altman']['proba']['against']:.2f}" in title
+    assert f"referred to {first['targets']['altman']['p_referred']:.2f}" in title
     assert f"Sentiment: {first['sentiment']['label']}" in title
 
 

@@ -15,7 +15,10 @@ from ..segment import sentences_from_list
 MENTION_F1_FLOOR = 0.95
 CHALLENGE_RECALL_FLOOR, CHALLENGE_PRECISION_FLOOR, PHENOMENON_FLOOR = 0.92, 0.95, 0.85
 CONTEXT = "context"  # the challenge set's tag for sentences that only set the scene
-# Phenomena where the trap is to see a target who is not there: what counts is how rarely that happens.
+# The challenge set's phenomena: how a sentence refers to a target without naming it ...
+POSITIVE_PHENOMENA = frozenset({"quote_span", "quote_speaker_before", "reported_speech", "quote_about", "addressee",
+                                "group", "former_latter", "role", "relational", "salience_pronoun"})
+# ... and where the trap is to see a target who is not there: what counts is how rarely that happens.
 NEGATIVE_PHENOMENA = frozenset({"company_possessive", "impersonal_il", "third_person", "company_only",
                                 "unattributed_quote"})
 
