@@ -104,9 +104,12 @@ class SentenceCues:
     ends_with_question: bool = False
     words: frozenset = frozenset()
     word_list: list = field(default_factory=list)  # its words, lower-cased, in order (for language detection)
+    _targets: set | None = field(default=None, repr=False)
 
     def explicit_targets(self) -> set[str]:
-        return {t for c in self.explicit for t in c.targets}
+        if self._targets is None:
+            self._targets = {t for c in self.explicit for t in c.targets}
+        return self._targets
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,8 @@ class CueScanner:
             for word in scan.anchors:
                 self._anchored.setdefault(word, []).append(index)
         self._anchor_words = frozenset(self._anchored)
-        self._anchor_patterns = {w: re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE) for w in self._anchored}
+        self._name_words = frozenset(self._name_endings)
+        self._anchor_patterns = {w: re.compile(rf"(?<!\w){re.escape(w)}(?!\w)", re.IGNORECASE) for w in set(self._anchored) | set(self._name_endings)}
         # Single-word pronouns, each with its own small pattern: a sentence holds only a few of them.
         self._pronoun_kinds: dict[str, str] = {}
         self._pronoun_patterns: dict[str, re.Pattern] = {}
@@ -178,15 +182,20 @@ class CueScanner:
                 groups.append(((target.id,), ALIAS, "(?i:" + alternation(target.aliases, phrase_pattern) + ")"))
         if registry.group_references:
             groups.append((registry.ids, GROUP_VIA, "(?i:" + alternation(registry.group_references, phrase_pattern) + ")"))
+        # Names are found word by word (`_names`), not by this scan: they are the commonest references.
+        self._name_endings: dict[str, list[tuple[str, str, str]]] = {}  # last word -> [(form, prefix, target)]
         for target in registry.targets:
-            names = set(target.names + target.misspellings)
-            groups.append(((target.id,), NAME, alternation(names | {n.upper() for n in names}, phrase_pattern)))
+            for name in set(target.names + target.misspellings):
+                for form in {name, name.upper()}:
+                    prefix, _, last = form.rpartition(" ")
+                    self._name_endings.setdefault(last.lower(), []).append((last, prefix + " " if prefix else "",
+                                                                            target.id))
+        for endings in self._name_endings.values():
+            endings.sort(key=lambda e: -len(e[1]))  # the longest name first: "Elon Musk" before "Musk"
         self._named_meaning = {f"g{i}": (targets, via) for i, (targets, via, _) in enumerate(groups)}
         alternatives = "|".join(rf"(?P<g{i}>(?:{pattern})(?!\w))" for i, (_, _, pattern) in enumerate(groups))
-        phrases = [p for t in registry.targets for p in t.names + t.misspellings + t.aliases + t.titles]
-        phrases += registry.group_references
-        longest = max((len(lower_words(p)) for p in phrases), default=1)
-        return _Scan(EXPLICIT, re.compile(rf"(?<!\w)(?:{alternatives})"), anchors_of(phrases))
+        phrases = [p for t in registry.targets for p in t.aliases + t.titles] + list(registry.group_references)
+        return _Scan(EXPLICIT, re.compile(rf"(?<!\w)(?:{alternatives or '(?!)'})"), anchors_of(phrases))
 
     def _composed_scan(self, registry: TargetRegistry, words: dict) -> _Scan:
         """A role word with one of the targets' organisations or products, in French or English:
@@ -212,7 +221,10 @@ class CueScanner:
         english_of = (rf"{_NOT_INDEFINITE}(?:the\s+)?{qual_en}(?P<role_of>{roles_en})\s+of\s+(?:the\s+)?"
                       rf"(?:(?P<org_of>{organisations})|(?:{makers_en})\s+(?:of|behind)\s+(?P<product_of>{product})|"
                       rf"(?P<product_of_bare>{product}))")
-        pattern = re.compile(rf"(?<!\w)(?i:{french}|{english_before}|{english_of})(?!\w)")
+        starts = (["le", "l", "du", "au", "son", "ce", "cet", "notre", "leur", "the"] + words_of(words["role_qualifiers"])
+                  + _first_words(words_of(words["roles"])) + _first_words(self._holders))
+        gate = _gate(starts, capitals=True)
+        pattern = re.compile(rf"(?<!\w){gate}(?i:{french}|{english_before}|{english_of})(?!\w)")
         return _Scan(TITLE, pattern, _around(anchors_of(words_of(words["roles"])), 9, 9))
 
     @staticmethod
@@ -223,11 +235,14 @@ class CueScanner:
         """The other multi-word cues, in priority order: an earlier kind wins where two overlap."""
         scans: list[_Scan] = []
 
-        def add(kind: str, pattern: str, anchors, before: int = 4, after: int = 0) -> None:
-            """`anchors`: words with the same window, or {word: (before, after)} from `anchors_of`."""
+        def add(kind: str, pattern: str, anchors, before: int = 4, after: int = 0, starts=None,
+                capitals: bool = False) -> None:
+            """`anchors`: words with the same window, or {word: (before, after)} from `anchors_of`;
+            `starts`: the words a match can begin with, when a gate pays (long patterns)."""
             if not isinstance(anchors, dict):
                 anchors = _around(anchors, before, after)
-            scans.append(_Scan(kind, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE), anchors))
+            gate = _gate(starts, capitals) if starts else ""
+            scans.append(_Scan(kind, re.compile(rf"(?<!\w){gate}(?:{pattern})", re.IGNORECASE), anchors))
 
         relation_quals = rf"(?:(?:{alternation(words_of(words['relation_qualifiers']))})\s*)*"
         add(RELATION, rf"(?:son|sa|ses|mon|ma|mes|notre|leur|his|my|our|their|l{APOSTROPHE}|le|la|the|"
@@ -246,7 +261,9 @@ class CueScanner:
                    rf"(?:milliardaires|billionaires|titans|tycoons|hommes|men|patrons|moguls|egos|ego)(?!\w)",
             set(anchors_of(words_of(words["pairs"]) + words_of(words["group_nouns"]) + words_of(words["quarrel_nouns"])))
             | {"milliardaires", "billionaires", "titans", "tycoons", "hommes", "men", "patrons", "moguls", "egos", "ego"},
-            before=6)
+            before=6, starts=_first_words(words_of(words["pairs"]) + words_of(words["pair_determiners"])
+                                          + words_of(words["quarrel_nouns"]))
+            + ["les", "the", "ces", "these", "those", "leur", "leurs", "their"])
         non_person = alternation(words_of(words["non_person_plurals"]))
         add(LOOSE_PAIR, rf"(?:les|ces|nos)\s+deux\s+(?!(?:{non_person})\b)[a-zà-ÿ-]+s(?!\w)|"
                         rf"(?:the|these|those)\s+two\s+(?!(?:{non_person})\b)[a-z-]+s(?!\w)", {"deux", "two"}, 2, 2)
@@ -268,13 +285,15 @@ class CueScanner:
                           rf"(?:{any_role})(?!\w)(?!\s*{_CONNECT_FR})|"
                           rf"(?:the|this|that)\s+(?:{company_en}){APOSTROPHE}s\s+(?:(?:former|current|new)\s+)?"
                           rf"(?:{any_role})(?!\w)|its\s+(?:(?:former|current|new)\s+)?(?:{any_role})(?!\w)",
-            role_anchors, before=6, after=4)
+            role_anchors, before=6, after=4, starts=["le", "l", "du", "au", "son", "sa", "leur", "the", "this", "that",
+                                                     "its"])
         # Another organisation's role: a capitalised word that is not a determiner, "Meta" in "the Meta CEO".
         capital = r"(?!(?:the|le|la|les|l|un|une|a|an|ce|cette|its|his|her|their|son|sa|ses|leur|this|that)\b)" \
                   r"(?-i:[A-ZÀ-ÖØ-Þ])[\w.&-]*"
         add(OTHER_PERSON, rf"(?:le|la|l{APOSTROPHE}|du|au)\s*(?:{any_role})\s*{_CONNECT_FR}{capital}(?!\w)|"
                           rf"(?:the\s+)?{capital}(?:{APOSTROPHE}s)?\s+(?:{any_role})(?!\w)(?!\s+\w+\s+officer)|"
-                          rf"(?:the\s+)?(?:{any_role})\s+of\s+(?:the\s+)?{capital}(?!\w)", role_anchors, 4, 4)
+                          rf"(?:the\s+)?(?:{any_role})\s+of\s+(?:the\s+)?{capital}(?!\w)", role_anchors, 4, 4,
+            starts=["le", "la", "l", "du", "au", "the"] + _first_words(roles), capitals=True)
         add(OTHER_PERSON, rf"(?-i:(?:{'|'.join(map(re.escape, _HONORIFICS))})\s+[A-ZÀ-ÖØ-Þ][\w'’-]+)",
             {h.lower().rstrip(".") for h in _HONORIFICS}, 0, 2)
         person_nouns = alternation(words_of(words["person_nouns"]) + list(_FAMILY))
@@ -282,7 +301,8 @@ class CueScanner:
                           rf"one\s+of\s+(?:the|his|their)|un|une|la|le|the|son|sa|his|her|l{APOSTROPHE}|a|an|"
                           rf"another|un\s+autre|une\s+autre)\s*(?:(?:ancien|ancienne|former|jeune|senior|haut|haute|"
                           rf"early|longtime)\s+)?(?:{person_nouns})s?(?!\w)",
-            {w + s for w in anchors_of(words_of(words["person_nouns"]) + list(_FAMILY)) for s in ("", "s")}, 5)
+            {w + s for w in anchors_of(words_of(words["person_nouns"]) + list(_FAMILY)) for s in ("", "s")}, 5,
+            starts=["un", "une", "l", "one", "la", "le", "the", "son", "sa", "his", "her", "a", "an", "another"])
         add(BARE_ROLE, rf"(?:le|l{APOSTROPHE}|du|au|de\s+l{APOSTROPHE}|the)\s*(?:(?:ancien|ex-|former|actuel)\s*)?"
                        rf"(?:{alternation(words_of(words['roles']))})"
                        rf"(?!\w)(?!\s*(?:{_CONNECT_FR}|of\b|,?\s+(?-i:[A-Z])))", role_anchors, 4, 3)
@@ -308,6 +328,9 @@ class CueScanner:
         anchors = present & self._anchor_words
         windows = self._windows(text, lowered, anchors) if anchors else {}
         explicit: list[Cue] = []
+        names = present & self._name_words
+        if names:
+            explicit += self._target_names(text, lowered, names)
         if 0 in windows:
             explicit += self._explicit(text, _matches(self._named.pattern, text, windows[0]), self._named_meaning)
         if 1 in windows and not self._organisation_words.isdisjoint(present):
@@ -396,14 +419,27 @@ class CueScanner:
                 found.append(Cue(match.start(), match.end(), OTHER_PERSON, via=gender))
         return found
 
+    def _target_names(self, text: str, lowered: str, words: frozenset) -> list[Cue]:
+        """Names, case-sensitive or in capitals: "Musk", "Elon Musk", "SAM ALTMAN", "Atlman"."""
+        cues = []
+        for word in words:
+            for start, end in _occurrences(text, lowered, word, self._anchor_patterns[word]):
+                found = text[start:end]
+                for form, prefix, target in self._name_endings[word]:
+                    if found == form and text.endswith(prefix, 0, start):
+                        begin = start - len(prefix)
+                        if not prefix and self._another_family_member(text, begin, end):
+                            cues.append(Cue(begin, end, OTHER_PERSON))
+                        else:
+                            cues.append(Cue(begin, end, EXPLICIT, (target,), NAME))
+                        break
+        return cues
+
     def _explicit(self, text: str, matches, meaning) -> list[Cue]:
         cues = []
         for match in matches:
             targets, via = meaning[match.lastgroup]
-            if via == NAME and self._another_family_member(text, match):
-                cues.append(Cue(match.start(), match.end(), OTHER_PERSON))
-            else:
-                cues.append(Cue(match.start(), match.end(), EXPLICIT, targets, via))
+            cues.append(Cue(match.start(), match.end(), EXPLICIT, targets, via))
         return cues
 
     def _composed_roles(self, text: str, matches) -> list[Cue]:
@@ -422,19 +458,20 @@ class CueScanner:
                 cues.append(Cue(match.start(), match.end(), EXPLICIT, targets, TITLE))
         return cues
 
-    def _another_family_member(self, text: str, match: re.Match) -> bool:
+    def _another_family_member(self, text: str, start: int, end: int) -> bool:
         """"Kimbal Musk", "Annie Altman": a surname after another given name, or a relative the registry lists."""
-        given = self._surnames.get(match.group())
+        surname = text[start:end]
+        given = self._surnames.get(surname)
         if given is None:
             return False
-        before = text[max(0, match.start() - 30):match.start()].rstrip()
+        before = text[max(0, start - 30):start].rstrip()
         words = before.rsplit(None, 1)
         if not words or not _CAPITALISED.fullmatch(words[-1]):
             return False
         word = words[-1]
         if word in given or word in self._given_names:
             return False
-        return self._gender(word) is not None or f"{word} {match.group()}" in self._relatives
+        return self._gender(word) is not None or f"{word} {surname}" in self._relatives
 
     def _apposed_to_a_name(self, text: str, start: int, end: int) -> bool:
         """A bare title right before another person's name is that person's: "X CEO Linda Yaccarino"."""
@@ -475,23 +512,21 @@ def _start(cue: Cue) -> int:
     return cue.start
 
 
-def _occurrences(text: str, lowered: str, word: str, pattern: re.Pattern):
+def _occurrences(text: str, lowered: str, word: str, pattern: re.Pattern) -> list[tuple[int, int]]:
     """(start, end) of each occurrence of a lower-case word: by `str.find` in the lower-cased text,
     whose offsets are the text's unless lower-casing changed its length (then by pattern)."""
     if len(lowered) != len(text):
         return [m.span() for m in pattern.finditer(text)]
-    found, start, size = [], lowered.find(word), len(word)
+    found, size, limit = [], len(word), len(lowered)
+    start = lowered.find(word)
     while start >= 0:
         end = start + size
-        if (start == 0 or not _is_word_char(lowered[start - 1])) and (end == len(lowered)
-                                                                       or not _is_word_char(lowered[end])):
+        before = lowered[start - 1] if start else " "
+        after = lowered[end] if end < limit else " "
+        if not (before.isalnum() or before == "_" or after.isalnum() or after == "_"):
             found.append((start, end))
         start = lowered.find(word, end)
     return found
-
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
 
 
 def _word_end(text: str, position: int) -> int:
@@ -499,6 +534,17 @@ def _word_end(text: str, position: int) -> int:
     if position >= len(text):
         return len(text)
     return _NOT_WORD.search(text, position).start()
+
+
+def _gate(starts, capitals: bool = False) -> str:
+    """A lookahead for the words a pattern can begin with (and any capitalised word, if asked): Python's
+    regex engine tries every alternative at every position, and this quick test first is several times faster."""
+    words = sorted({w.lower().rstrip("'’") for w in starts if w}, key=len, reverse=True)
+    return rf"(?=(?i:{'|'.join(map(re.escape, words))})(?!\w){'|[A-ZÀ-ÖØ-Þ]' if capitals else ''})"
+
+
+def _first_words(phrases) -> list[str]:
+    return [lower_words(p)[0] for p in phrases if lower_words(p)]
 
 
 def _around(words, before: int, after: int) -> dict[str, tuple[int, int]]:

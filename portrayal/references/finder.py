@@ -1,11 +1,13 @@
 """Who each sentence of an article refers to: the three passes, then the learned decision."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..segment import Sentence
 from .cues import CueScanner
 from .decision import ReferenceDecision
+from .lexicon import alternation, lexicon, words_of
 from .quotes import TARGET, UNKNOWN, QuoteReader, Speaker
 from .registry import TargetRegistry
 from .resolution import Evidence, Mention, Resolver
@@ -43,7 +45,7 @@ class ReferenceFinder:
         texts = [s.text for s in sentences]
         cues = [self.scanner.scan(text) for text in texts]
         quotes = self.quotes.quotes(texts, cues)
-        turns = self.quotes.turns(texts, cues, _interviewee(cues, self.registry.ids))
+        turns = self.quotes.turns(texts, cues, _interviewee(texts, cues))
         evidence = self.resolver.resolve(texts, [s.start for s in sentences], cues, quotes, turns)
         return evidence, [c.word_list for c in cues]
 
@@ -61,16 +63,23 @@ class ReferenceFinder:
         return Reference(mentions if referred else (), round(p, 4), referred)
 
 
-def _interviewee(cues, target_ids) -> Speaker:
-    """The person an interview is with: the target named most often before the first turn, unless
-    an answer names him in the third person (then it is somebody else, talking about him)."""
+def _interviewee(texts: list[str], cues) -> Speaker:
+    """The person an interview is with: the target named most often before the first turn, a name in a
+    sentence that speaks of an interview ("Sam Altman a donné une interview", "Monsieur Altman, ...")
+    counting three times."""
     first_turn = next((i for i, c in enumerate(cues) if c.dialogue), len(cues))
     counts: dict[str, int] = {}
-    for sentence in cues[:first_turn]:
+    for i, sentence in enumerate(cues[:first_turn + 1]):
+        weight = 3 if _INTERVIEW.search(texts[i]) or (i == first_turn and sentence.vocative) else 1
+        if i == first_turn and weight == 1:
+            continue
         for cue in sentence.explicit:
             if len(cue.targets) == 1:
-                counts[cue.targets[0]] = counts.get(cue.targets[0], 0) + 1
+                counts[cue.targets[0]] = counts.get(cue.targets[0], 0) + weight
     if not counts:
         return Speaker(UNKNOWN)
-    best = max(counts, key=counts.get)
-    return Speaker(TARGET, best, where="interview")
+    return Speaker(TARGET, max(counts, key=counts.get), where="interview")
+
+
+_INTERVIEW = re.compile(rf"(?<!\w)(?:{alternation(words_of(lexicon()['interview_words']))})(?!\w)|"
+                        r"\b(?:Monsieur|Mr\.?|M\.)\s+\w+\s*,", re.IGNORECASE)

@@ -166,7 +166,8 @@ class QuoteReader:
                 i += 1
                 continue
             end = i + 1
-            while end < len(texts) and not cues[end].dialogue and end - i < MAX_TURN_SENTENCES:
+            while (end < len(texts) and not cues[end].dialogue and not cues[end].boilerplate
+                   and end - i < MAX_TURN_SENTENCES):
                 end += 1
             spans.append((i, end, opening))
             i = end

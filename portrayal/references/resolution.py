@@ -78,6 +78,8 @@ class _State:
         self.last_other: tuple[int, int] | None = None        # last other (not female) person named
         self.last_organisation: tuple[int, int] | None = None # last organisation named
         self.other_salience = 0.0                             # salience of other (not female) persons
+        self.subject: tuple[int, str] | None = None           # (sentence, target) of the last subject named
+        self.last_named: str | None = None                    # the target named last
         self.last_holder: tuple[int, str] | None = None       # (sentence, name) of the last organisation of a target
         self.addressed: tuple[int, str] | None = None          # (sentence, target) a letter is addressed to
         self.people: list[tuple[int, int, str]] = []          # recent (sentence, offset, target or "other")
@@ -290,6 +292,12 @@ class _Sentence:
                 elif kind == SUBJECT and cue.start == 0:
                     signal += "_initial"
                 self.link(target, signal, cue.start, cue.end)
+                if signal.startswith("pronoun_focus"):
+                    # The other man in play is a candidate too: the decision weighs both (which was the
+                    # previous sentence's subject, which was named last) rather than trusting salience alone.
+                    runner_up = self.other_than(target)
+                    if runner_up is not None and (self.state.gap(runner_up, self.i) or 0) <= 3:
+                        self.link(runner_up, "pronoun_second", cue.start, cue.end)
         elif kind in FIRST_PERSON:
             if speaker is not None:
                 self.link(speaker, "first_person_of_speaker", cue.start, cue.end, SPEAKER_VIA)
@@ -304,7 +312,7 @@ class _Sentence:
                 self.link(self.turn_speaker(), "addressee_in_question", cue.start, cue.end, ADDRESSEE_VIA)
             elif quote is None and self.addressee() is not None:
                 self.link(self.addressee(), "addressee_letter", cue.start, cue.end, ADDRESSEE_VIA)
-            elif quote is None and self.focus is not None:
+            elif quote is None and self.focus is not None and self.text[cue.start:cue.end].lower() in _PLAIN_SECOND:
                 self.link(self.focus, "second_person_narration", cue.start, cue.end, ADDRESSEE_VIA)
         elif kind == COMPANY_ROLE:
             self.link(self._company_role(cue), "company_role", cue.start, cue.end, TITLE)
@@ -430,7 +438,8 @@ class _Sentence:
                 continue
             seen.add(speaker)
             whole = start == 0 or not self.text[:start].strip(" —–-*")
-            if not quote.spans_sentences and not whole and len(self.text[start:end].split()) <= 3:
+            if (not quote.spans_sentences and not whole and len(self.text[start:end].split()) <= 3
+                    and self.text[:start].rstrip().endswith(":")):
                 # "He replied with a single word: « Swindler. »": a verdict on the other man in play.
                 self.link(self.other_than(speaker), "verdict_quote")
             if speaker in self.explicit:
@@ -474,12 +483,18 @@ class _Sentence:
             focus = self.focus == target
             if focus:
                 s["focus"] = 1.0
+                runner_up = max((v for t, v in state.salience.items() if t != target), default=0.0)
+                s["focus_clear" if runner_up < 0.5 * state.salience[target] else "focus_close"] = 1.0
             elif self.focus is not None:
                 s["other_focus"] = 1.0
             salience = state.salience.get(target, 0.0)
             s["salience_" + _bucket_salience(salience)] = 1.0
             if target in self.everywhere:
                 s["named_in_article"] = 1.0
+            if state.subject is not None and state.subject[1] == target and i - state.subject[0] <= 2:
+                s["recent_subject"] = 1.0
+            if state.last_named == target:
+                s["named_last"] = 1.0
             if target in state.mentioned:
                 s["named_before"] = 1.0
             if len(self.explicit) > (target in self.explicit):
@@ -496,6 +511,10 @@ class _Sentence:
                 for signal in set(evidence.reasons) & _PAIRED_WITH_FOCUS:
                     s[signal + side] = 1.0
                     s[signal + "&gap_" + gap] = 1.0
+                    if "recent_subject" in s:
+                        s[signal + "&recent_subject"] = 1.0
+                    if "named_last" in s:
+                        s[signal + "&named_last"] = 1.0
 
     def remember(self) -> None:
         """Carry this sentence's references into the state for the next one."""
@@ -505,10 +524,18 @@ class _Sentence:
         state.other_salience *= DECAY
         length = max(len(self.text), 1)
         quoted = [(start, end) for start, end, _ in self.regions]
+        subject_found = False
         for cue in self.cues.explicit:
             if len(cue.targets) == 1:
                 target = cue.targets[0]
-                weight = 1.0 + (0.5 if cue.start < SUBJECT_SHARE * length else 0.0)
+                if _oblique(self.text, cue.start):
+                    weight = 0.6  # "au milliardaire", "to Musk": an object, not what the text is about
+                else:
+                    weight = 1.0 + (0.5 if not subject_found or cue.start < SUBJECT_SHARE * length else 0.0)
+                    if not subject_found and not any(s <= cue.start < e for s, e in quoted):
+                        state.subject = (self.i, target)
+                    subject_found = True
+                state.last_named = target
                 if any(start <= cue.start < end for start, end in quoted):
                     weight *= 0.3  # named inside somebody's quote: talked about, not the subject of the text
                 state.salience[target] += weight
@@ -545,7 +572,7 @@ class _Sentence:
         del state.people[:-8]
 
 
-_PAIRED_WITH_FOCUS = frozenset({"pronoun_focus", "pronoun_focus_initial", "pronoun_focus_clitic", "bare_role",
+_PAIRED_WITH_FOCUS = frozenset({"pronoun_second", "pronoun_focus", "pronoun_focus_initial", "pronoun_focus_clitic", "bare_role",
                                 "description_focus", "about_in_speech", "speaker_before", "speaker_after",
                                 "speaker_previous", "speaker_previous_subject", "speaker_next", "speaker_turn",
                                 "plural_pronoun", "addressee_letter", "company_role"})
@@ -557,6 +584,23 @@ _NOUN_SUBJECT = re.compile(r"(?:le|la|les|l['’]|the|ce|cette|ces)\s*[a-zà-ÿ]
 # A French imperative to "vous" opening a sentence ("Rendez-nous l'ingénieur", "Mais revenez aux étoiles").
 _IMPERATIVE = re.compile(r"(?:(?:mais|alors|et|donc|s'il vous plaît,?)\s+)?[^\W\d]{2,}ez\b(?!-vous\s+que)", re.IGNORECASE)
 _NOUN_BEFORE = re.compile(r"[^\W\d]{3,},\s*$")
+
+
+# Words that make the noun after them an object or a complement rather than the sentence's subject.
+# Outside quotes and letters, only these are taken as someone addressed ("ton" is more often a tone).
+_PLAIN_SECOND = frozenset({"vous", "votre", "vos", "you", "your"})
+_OBLIQUE = frozenset("""à au aux de du des d par avec contre pour sur chez vers entre selon envers to of by with against
+for at from about on toward towards between""".split())
+_LAST_WORD = re.compile(r"(\w+)['’]?\s*$")
+
+
+def _oblique(text: str, position: int) -> bool:
+    """A reference right after a preposition, or opening with a contracted one ("au milliardaire", "du patron")."""
+    head = text[position:position + 4].lower()
+    if head.startswith(("au ", "aux ", "du ", "des ", "à ", "d'", "d’")):
+        return True
+    match = _LAST_WORD.search(text, max(0, position - 20), position)
+    return match is not None and match.group(1).lower() in _OBLIQUE
 
 
 def _repeats_a_noun(text: str, position: int) -> bool:
