@@ -33,7 +33,7 @@ $(MODEL_DIR)/model.joblib: data/corpus.jsonl data/targets.json $(SOURCES) | $(BI
 train: $(BIN)/stance ## fit the model on data/ and write models/default (prints held-out metrics)
 	$(BIN)/stance train --model $(MODEL_DIR)
 
-eval: $(BIN)/stance ## train on the train split, write reports/eval.md (dev and test figures, confusion plots)
+eval: $(BIN)/stance ## train, write reports/eval.md: dev, test, the challenge set and ../shared real articles (who is referred to, stance, sentiment)
 	$(BIN)/stance eval --model $(MODEL_DIR) --report reports
 
 serve: $(MODEL_DIR)/model.joblib ## serve POST /score on 127.0.0.1:8000 (PORTRAYAL_PORT=N for another port; trains first if the model is missing)

@@ -90,7 +90,7 @@ class Cue(NamedTuple):
     via: str = ""        # explicit: name / alias / title / group; other persons: "f" for a woman
 
 
-@dataclass
+@dataclass(slots=True)
 class SentenceCues:
     """Everything pass one read in a sentence."""
 

@@ -49,7 +49,7 @@ class Mention(NamedTuple):
         return {"start": self.start, "end": self.end, "text": self.text, "via": self.via}
 
 
-@dataclass
+@dataclass(slots=True)
 class Evidence:
     """What pass three found for one target in one sentence: the mentions it proposes and why.
 
@@ -268,7 +268,9 @@ class _Sentence:
                 return
             if quote is not None or in_answer:
                 if speaker is not None:
-                    self.link(self.other_than(speaker), "about_in_speech", cue.start, cue.end)
+                    # "ce type", "ce monsieur" say more than "il", and "son" most often belongs to a thing.
+                    how = {DESCRIPTION: "_description", POSSESSIVE: "_possessive"}.get(kind, "")
+                    self.link(self.other_than(speaker), "about_in_speech" + how, cue.start, cue.end)
                 elif quote is not None:
                     target, signal = self.antecedent(cue.start)
                     self.link(target, "pronoun_in_unattributed_quote", cue.start, cue.end)
@@ -573,7 +575,8 @@ class _Sentence:
 
 
 _PAIRED_WITH_FOCUS = frozenset({"pronoun_second", "pronoun_focus", "pronoun_focus_initial", "pronoun_focus_clitic", "bare_role",
-                                "description_focus", "about_in_speech", "speaker_before", "speaker_after",
+                                "description_focus", "about_in_speech", "about_in_speech_description",
+                                "about_in_speech_possessive", "speaker_before", "speaker_after",
                                 "speaker_previous", "speaker_previous_subject", "speaker_next", "speaker_turn",
                                 "plural_pronoun", "addressee_letter", "company_role"})
 
