@@ -13,10 +13,10 @@ from .corpus import load_corpus, read_jsonl
 from .evaluation import evaluate, generic_head_figures
 from .model import SENTIMENT_LABELS, STANCE_LABELS, PortrayalModel
 from .pairs import prepared_records, target_examples
-from .scoring import Scorer
 from .references import ReferenceFinder, TargetRegistry
 from .references.decision import fit_decision
 from .references.evaluation import found_references, reference_figures
+from .scoring import Scorer
 
 MODEL_NAME = "portrayal-stance"
 

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .lexicon import (APOSTROPHE, alternation, anchors_of, given_names, last_words, lexicon, literal, lower_words, phrase_pattern,
+from .lexicon import (APOSTROPHE, alternation, anchors_of, given_names, lexicon, literal, lower_words, phrase_pattern,
                       plain, words_of)
 from .registry import TargetRegistry
 

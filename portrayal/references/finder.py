@@ -45,7 +45,7 @@ class ReferenceFinder:
         texts = [s.text for s in sentences]
         cues = [self.scanner.scan(text) for text in texts]
         quotes = self.quotes.quotes(texts, cues)
-        turns = self.quotes.turns(texts, cues, _interviewee(texts, cues))
+        turns = self.quotes.turns(texts, cues, lambda: _interviewee(texts, cues))
         evidence = self.resolver.resolve(texts, [s.start for s in sentences], cues, quotes, turns)
         return evidence, [c.word_list for c in cues]
 

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from .cues import BARE_ROLE, CARRIED, EXPLICIT, FEMININE, OTHER_PERSON, POSSESSIVE, SUBJECT, Cue, SentenceCues
-from .lexicon import alternation, lexicon, words_of
+from .lexicon import alternation, last_words, lexicon, words_of
 
 MAX_QUOTE_SENTENCES = 8   # a quote still open after this many sentences was a stray mark
 MAX_TURN_SENTENCES = 10   # sentences an interview turn may run without a new dash or label
@@ -75,6 +75,8 @@ class QuoteReader:
                                   r"\b(?:dit|estime|ajoute|poursuit|explique|lance|assure|conclut|résume|insiste|"
                                   r"tranche|répond|souligne|précise|glisse|confie|affirme)-(?:il|elle)\b",
                                   re.IGNORECASE)
+        self._speech_words = frozenset({"t"} | last_words(words_of(words["speech_verbs"]))
+                                       | last_words(words_of(words["speech_introducers"])))
         self._introducer = re.compile(rf"(?<!\w)(?:{alternation(words_of(words['speech_introducers']))})(?!\w)",
                                       re.IGNORECASE)
 
@@ -115,7 +117,11 @@ class QuoteReader:
         return found
 
     def _speaker(self, quote: Quote, texts: list[str], cues: list[SentenceCues]) -> Speaker:
-        if quote.close_at is not None:
+        # The speech patterns are long: they are tried only in sentences that hold a speech word.
+        def speech_in(j: int) -> bool:
+            return 0 <= j < len(cues) and not self._speech_words.isdisjoint(cues[j].words)
+
+        if quote.close_at is not None and speech_in(quote.last):
             text = texts[quote.last]
             window = (quote.close_at + 1, min(len(text), quote.close_at + 1 + ATTRIBUTION_CHARS))
             after = text[window[0]:window[1]]
@@ -126,7 +132,7 @@ class QuoteReader:
         text = texts[quote.first]
         window = (max(0, quote.open_at - ATTRIBUTION_CHARS), quote.open_at)
         before = text[window[0]:window[1]]
-        verbs = list(self._speech.finditer(before))
+        verbs = list(self._speech.finditer(before)) if speech_in(quote.first) else []
         if before.rstrip().endswith((":", ",")) or verbs:
             speaker = _speaker_around_verb(cues[quote.first], window, verbs[-1].start() + window[0] if verbs else None)
             if speaker:
@@ -134,7 +140,7 @@ class QuoteReader:
         if not quote.opens_sentence:
             return NOBODY
         following = quote.last + 1
-        if quote.close_at is not None and following < len(texts):
+        if quote.close_at is not None and speech_in(following):
             head = texts[following][:ATTRIBUTION_CHARS]
             if self._speech.search(head):
                 speaker = _first_person(cues[following], 0, len(head))
@@ -145,12 +151,13 @@ class QuoteReader:
             text = texts[previous].rstrip()
             speaker = _first_person(cues[previous], 0, len(text))
             if speaker:
-                introduced = text.endswith(":") or self._introducer.search(text) or self._speech.search(text)
+                introduced = text.endswith(":") or (speech_in(previous) and (
+                    self._introducer.search(text) is not None or self._speech.search(text) is not None))
                 # Otherwise a quote standing alone after a sentence about someone is most often his.
                 return Speaker(*speaker, where="previous" if introduced else "previous_subject")
         return NOBODY
 
-    def turns(self, texts: list[str], cues: list[SentenceCues], interviewee: Speaker) -> list[Turn | None]:
+    def turns(self, texts: list[str], cues: list[SentenceCues], interviewee) -> list[Turn | None]:
         """Each sentence's interview turn, or None.
 
         Dashes open turns only in an article that reads as an interview: two dashed turns at least,
@@ -171,6 +178,9 @@ class QuoteReader:
                 end += 1
             spans.append((i, end, opening))
             i = end
+        if not spans:
+            return [None] * len(texts)
+        interviewee = interviewee()  # who the interview is with: looked for only in an article with turns
         dashed = [(s, e) for s, e, o in spans if o == "dash"]
         interview = len(dashed) >= 2 and any(cues[e - 1].ends_with_question for s, e in dashed)
         labelled = [o for _, _, o in spans if o not in ("dash", "other", "question_label", "answer_label")]

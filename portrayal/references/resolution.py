@@ -16,15 +16,14 @@ per target: the pass is linear in the article.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .cues import (BARE_ROLE, CARRIED, CLITIC, COMPANY_ROLE, DESCRIPTION, FEMININE, FIRST_PERSON, FORMER, GROUP, LATTER,
                    LOOSE_PAIR, MASCULINE_THIRD, OBJECT, ORGANISATION, OTHER_PERSON, PLURAL, POSSESSIVE, RELATION, SECOND,
                    SUBJECT,
                    THE_OTHER, SentenceCues)
-from .quotes import PRONOUN, TARGET, Quote, Speaker, Turn
 from .lexicon import lexicon
+from .quotes import PRONOUN, TARGET, Quote, Turn
 from .registry import TargetRegistry
 
 NAME, ALIAS, TITLE = "name", "alias", "title"
@@ -49,17 +48,20 @@ class Mention(NamedTuple):
         return {"start": self.start, "end": self.end, "text": self.text, "via": self.via}
 
 
-@dataclass(slots=True)
 class Evidence:
     """What pass three found for one target in one sentence: the mentions it proposes and why.
 
     `signals` holds every feature of the learned decision: the reasons to link the target (also
-    listed in `reasons`) and the context they were found in.
+    listed in `reasons`) and the context they were found in. (A plain slotted class: two are made
+    per sentence, and a dataclass with default factories costs several times more.)
     """
 
-    mentions: list[Mention] = field(default_factory=list)
-    signals: dict[str, float] = field(default_factory=dict)
-    reasons: list[str] = field(default_factory=list)
+    __slots__ = ("mentions", "signals", "reasons")
+
+    def __init__(self):
+        self.mentions: list[Mention] = []
+        self.signals: dict[str, float] = {}
+        self.reasons: list[str] = []
 
     def add(self, signal: str, mention: Mention | None = None) -> None:
         self.signals[signal] = self.signals.get(signal, 0.0) + 1.0
@@ -297,8 +299,9 @@ class _Sentence:
                 if signal.startswith("pronoun_focus"):
                     # The other man in play is a candidate too: the decision weighs both (which was the
                     # previous sentence's subject, which was named last) rather than trusting salience alone.
-                    runner_up = self.other_than(target)
-                    if runner_up is not None and (self.state.gap(runner_up, self.i) or 0) <= 3:
+                    salience = self.state.salience
+                    runner_up = max((t for t in self.r.target_ids if t != target), key=salience.get, default=None)
+                    if runner_up is not None and salience[runner_up] > 0 and (self.state.gap(runner_up, self.i) or 0) <= 3:
                         self.link(runner_up, "pronoun_second", cue.start, cue.end)
         elif kind in FIRST_PERSON:
             if speaker is not None:
