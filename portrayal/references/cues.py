@@ -54,6 +54,7 @@ _HONORIFICS = ("M.", "Mme", "Mr", "Mr.", "Mrs", "Mrs.", "Ms", "Ms.", "Dr", "Dr."
 # Words, with the apostrophe of an elided French word ("j'", "qu'") but not the English "'s".
 _TOKEN = re.compile(r"\w+(?:['’](?=\w)(?![sS]\b))?")
 _WORDS = re.compile(r"\w+")
+_CAPITALS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ")  # [A-ZÀ-ÖØ-Þ]
 _CAPITALISED = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*")
 _APPOSED_NAME = re.compile(r"\s+([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’-]+)\s+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _FEMININE_PERSON = re.compile(r"(?i)^(?:mme|ms|mrs|la\s|sa\s|her\s|une\s)|avocate|présidente|sénatrice|chercheuse|"
@@ -75,6 +76,16 @@ _DIALOGUE = re.compile(r"\s*(?:(?P<dash>[—–-])\s+|(?P<label>[^\W\d][\w.'’ 
 _CLITIC_TRIGGERS = frozenset("on il elle ils elles je j nous vous ne n qui tu pas".split())
 _AUXILIARIES = frozenset("a avait aurait ont avaient auraient aura".split())
 _CLITIC_WORDS = frozenset(("l", "le", "les"))
+_PAIR_VERBS = ("ont|sont|se|s['’]|n['’]|ne|avaient|étaient|auront|seront|font|vont|veulent|doivent|peuvent|"
+               "partagent|affirment|disent|assurent|revendiquent|jurent|nient|refusent|restent|incarnent|"
+               "représentent|se\\s+détestent")
+# "l'un ... l'autre" in one sentence: the pair, one at a time ("l'un a relancé l'espace, l'autre l'IA").
+_ONE_THEN_THE_OTHER = re.compile(rf"(?i)(?<!\w)(?:l{APOSTROPHE}un|the\s+one)(?!\w)(?!\s+(?:des|d{APOSTROPHE}|de\s+ses|"
+                                 rf"de\s+leurs|of)\b)(?=.{{1,160}}?(?<!\w)(?:l{APOSTROPHE}autre|the\s+other)(?!\w))",
+                                 re.DOTALL)
+# Cues a target's name right after stands in apposition to: "son directeur général Sam Altman".
+_APPOSABLE = frozenset((DESCRIPTION, RELATION, BARE_ROLE, CARRIED, COMPANY_ROLE))
+_APPOSITION_GAP = frozenset(" ,\u00a0")
 _VOCATIVE_WORDS = frozenset("monsieur messieurs cher chère chers dear mister m mr lettre letter".split())
 
 
@@ -119,6 +130,8 @@ class _Scan:
     kind: str
     pattern: re.Pattern
     anchors: dict
+    starts: frozenset | None = None  # the first words a match can begin with (None: any position)
+    capitals: bool = False  # or any capitalised word
 
 
 class CueScanner:
@@ -223,9 +236,8 @@ class CueScanner:
                       rf"(?P<product_of_bare>{product}))")
         starts = (["le", "l", "du", "au", "son", "ce", "cet", "notre", "leur", "the"] + words_of(words["role_qualifiers"])
                   + _first_words(words_of(words["roles"])) + _first_words(self._holders))
-        gate = _gate(starts, capitals=True)
-        pattern = re.compile(rf"(?<!\w){gate}(?i:{french}|{english_before}|{english_of})(?!\w)")
-        return _Scan(TITLE, pattern, _around(anchors_of(words_of(words["roles"])), 9, 9))
+        pattern = re.compile(rf"(?<!\w)(?i:{french}|{english_before}|{english_of})(?!\w)")
+        return _Scan(TITLE, pattern, _around(anchors_of(words_of(words["roles"])), 9, 9), _start_words(starts))
 
     @staticmethod
     def _is_product(registry: TargetRegistry, name: str) -> bool:
@@ -241,13 +253,13 @@ class CueScanner:
             `starts`: the words a match can begin with, when a gate pays (long patterns)."""
             if not isinstance(anchors, dict):
                 anchors = _around(anchors, before, after)
-            gate = _gate(starts, capitals) if starts else ""
-            scans.append(_Scan(kind, re.compile(rf"(?<!\w){gate}(?:{pattern})", re.IGNORECASE), anchors))
+            scans.append(_Scan(kind, re.compile(rf"(?<!\w)(?:{pattern})", re.IGNORECASE), anchors,
+                               _start_words(starts) if starts else None, capitals))
 
         relation_quals = rf"(?:(?:{alternation(words_of(words['relation_qualifiers']))})\s*)*"
         add(RELATION, rf"(?:son|sa|ses|mon|ma|mes|notre|leur|his|my|our|their|l{APOSTROPHE}|le|la|the|"
                       rf"{APOSTROPHE}s)\s*{relation_quals}(?:{alternation(words_of(words['relations']))})(?!\w)",
-            set(anchors_of(words_of(words["relations"]))), before=5)
+            {word: (max(before, 5), after) for word, (before, after) in anchors_of(words_of(words["relations"])).items()})
         group_nouns = alternation(words_of(words["group_nouns"]))
         group_quals = alternation(words_of(words["group_qualifiers"]))
         quarrels = alternation(words_of(words["quarrel_nouns"]))
@@ -259,13 +271,17 @@ class CueScanner:
                    rf"bitter|public|old|famous|years-long|long)\s+)?(?:{quarrels})(?!\w)|"
                    rf"(?:{quarrels})\s+(?:de|des|entre|between|of)\s+(?:(?:les|the|deux|two)\s+)?(?:(?:{group_quals})\s*)*"
                    rf"(?:milliardaires|billionaires|titans|tycoons|hommes|men|patrons|moguls|egos|ego)(?!\w)",
-            set(anchors_of(words_of(words["pairs"]) + words_of(words["group_nouns"]) + words_of(words["quarrel_nouns"])))
-            | {"milliardaires", "billionaires", "titans", "tycoons", "hommes", "men", "patrons", "moguls", "egos", "ego"},
-            before=6, starts=_first_words(words_of(words["pairs"]) + words_of(words["pair_determiners"])
+            {word: (max(before, 6), after) for word, (before, after) in anchors_of(
+                words_of(words["pairs"]) + words_of(words["group_nouns"]) + words_of(words["quarrel_nouns"])
+                + ["milliardaires", "billionaires", "titans", "tycoons", "hommes", "men", "patrons", "moguls", "egos",
+                   "ego"]).items()},
+            starts=_first_words(words_of(words["pairs"]) + words_of(words["pair_determiners"])
                                           + words_of(words["quarrel_nouns"]))
             + ["les", "the", "ces", "these", "those", "leur", "leurs", "their"])
         non_person = alternation(words_of(words["non_person_plurals"]))
         add(LOOSE_PAIR, rf"(?:les|ces|nos)\s+deux\s+(?!(?:{non_person})\b)[a-zà-ÿ-]+s(?!\w)|"
+                        # "Les deux ont raison", "ces deux se détestent": the pair as a pronoun
+                        rf"(?:les|ces)\s+deux(?=\s+(?:{_PAIR_VERBS})(?!\w)|\s*[,.;:!?»”])|"
                         rf"(?:the|these|those)\s+two\s+(?!(?:{non_person})\b)[a-z-]+s(?!\w)", {"deux", "two"}, 2, 2)
         for kind, key in ((THE_OTHER, "the_other"), (FORMER, "former"), (LATTER, "latter"),
                           (DESCRIPTION, "descriptions")):
@@ -297,11 +313,15 @@ class CueScanner:
         add(OTHER_PERSON, rf"(?-i:(?:{'|'.join(map(re.escape, _HONORIFICS))})\s+[A-ZÀ-ÖØ-Þ][\w'’-]+)",
             {h.lower().rstrip(".") for h in _HONORIFICS}, 0, 2)
         person_nouns = alternation(words_of(words["person_nouns"]) + list(_FAMILY))
+        # "Le directeur général" is a role, not "le directeur", another person.
+        nouns = {w.lower() for w in words_of(words["person_nouns"])}
+        role_rests = [rest for role in roles for first, rest in [_first_word_and_rest(role)]
+                      if rest and first.lower() in nouns]
         add(OTHER_PERSON, rf"(?:(?:un|une|l{APOSTROPHE}un|l{APOSTROPHE}une)\s+(?:des|de\s+ses|de\s+leurs)|"
                           rf"one\s+of\s+(?:the|his|their)|un|une|la|le|the|son|sa|his|her|l{APOSTROPHE}|a|an|"
                           rf"another|un\s+autre|une\s+autre)\s*(?:(?:ancien|ancienne|former|jeune|senior|haut|haute|"
-                          rf"early|longtime)\s+)?(?:{person_nouns})s?(?!\w)",
-            {w + s for w in anchors_of(words_of(words["person_nouns"]) + list(_FAMILY)) for s in ("", "s")}, 5,
+                          rf"early|longtime)\s+)?(?:{person_nouns})s?(?!\w)(?!{alternation(role_rests)})",
+            {w + s for w in anchors_of(words_of(words["person_nouns"]) + list(_FAMILY)) for s in ("", "s")}, 5, 2,
             starts=["un", "une", "l", "one", "la", "le", "the", "son", "sa", "his", "her", "a", "an", "another"])
         add(BARE_ROLE, rf"(?:le|l{APOSTROPHE}|du|au|de\s+l{APOSTROPHE}|the)\s*(?:(?:ancien|ex-|former|actuel)\s*)?"
                        rf"(?:{alternation(words_of(words['roles']))})"
@@ -332,16 +352,19 @@ class CueScanner:
         if names:
             explicit += self._target_names(text, lowered, names)
         if 0 in windows:
-            explicit += self._explicit(text, _matches(self._named.pattern, text, windows[0]), self._named_meaning)
+            explicit += self._explicit(text, _matches(self._named, text, windows[0]), self._named_meaning)
         if 1 in windows and not self._organisation_words.isdisjoint(present):
-            explicit += self._composed_roles(text, _matches(self._composed.pattern, text, windows[1]))
+            explicit += self._composed_roles(text, _matches(self._composed, text, windows[1]))
         for cue in sorted(explicit, key=lambda c: (c.start, -c.end)):
             taken.offer(cue)
         found.explicit = [c for c in taken.cues if c.targets]
         for index in sorted(windows.keys() - {0, 1}):
             scan = self._all_scans[index]
-            for match in _matches(scan.pattern, text, windows[index]):
+            for match in _matches(scan, text, windows[index]):
                 taken.offer(Cue(match.start(), match.end(), scan.kind, via=_person_gender(scan.kind, match.group())))
+        if "autre" in present and "un" in present or "other" in present and "one" in present:
+            for match in _ONE_THEN_THE_OTHER.finditer(text):
+                taken.offer(Cue(match.start(), match.end(), GROUP))
         pronouns = present & self._pronoun_words
         if pronouns:
             self._pronouns(text, pronouns, present, taken)
@@ -356,6 +379,9 @@ class CueScanner:
             found.impersonal_il = [m.start() for m in self._impersonal.finditer(text)]
             impersonal = set(found.impersonal_il)
             cues = [c for c in cues if not (c.kind == SUBJECT and c.start in impersonal)]
+        if found.explicit:
+            named_at = {c.start for c in found.explicit}
+            cues = [c for c in cues if c.kind not in _APPOSABLE or not _apposed(text, c.end, named_at)]
         found.explicit = found.explicit[:MAX_CUES]
         found.cues = sorted((c for c in cues if not c.targets), key=_start)[:MAX_CUES]
         if '"' in text or "«" in text or "“" in text or "»" in text or "”" in text:
@@ -372,7 +398,8 @@ class CueScanner:
         """For each scan with an anchor word in the sentence, the text windows around its anchors, merged.
 
         A window reaches `_WORD_CHARS` characters per word the scan's phrases may hold before and after
-        the anchor, and ends at a word's end (a pattern must not see a word cut short).
+        the anchor, and `_LOOKAHEAD_WORDS` more after (a pattern may look ahead past its phrase: "le
+        directeur" is not a person when "général" follows); it ends at a word's end.
         """
         scans = self._all_scans
         spans: dict[int, list[tuple[int, int]]] = {}
@@ -381,7 +408,7 @@ class CueScanner:
                 for index in self._anchored[word]:
                     before, after = scans[index].anchors[word]
                     spans.setdefault(index, []).append(
-                        (max(0, start - before * _WORD_CHARS), _word_end(text, end + after * _WORD_CHARS) if after else end))
+                        (max(0, start - before * _WORD_CHARS), _word_end(text, end + (after + _LOOKAHEAD_WORDS) * _WORD_CHARS)))
         windows: dict[int, list[list[int]]] = {}
         for index, found in spans.items():
             if len(found) == 1:
@@ -505,6 +532,7 @@ class CueScanner:
 
 
 _WORD_CHARS = 14  # characters a window allows per word, spaces and punctuation included
+_LOOKAHEAD_WORDS = 2  # words a window reaches past a phrase's end, for what the pattern looks ahead at
 _NOT_WORD = re.compile(r"\W|$")
 
 
@@ -536,11 +564,27 @@ def _word_end(text: str, position: int) -> int:
     return _NOT_WORD.search(text, position).start()
 
 
-def _gate(starts, capitals: bool = False) -> str:
-    """A lookahead for the words a pattern can begin with (and any capitalised word, if asked): Python's
-    regex engine tries every alternative at every position, and this quick test first is several times faster."""
-    words = sorted({w.lower().rstrip("'’") for w in starts if w}, key=len, reverse=True)
-    return rf"(?=(?i:{'|'.join(map(re.escape, words))})(?!\w){'|[A-ZÀ-ÖØ-Þ]' if capitals else ''})"
+def _start_words(starts) -> frozenset:
+    """The lower-cased first word of each way a match can begin ("l" for "l'", "ex" for "ex-")."""
+    words = {w for w in (_WORDS.match(s.lower()) for s in starts if s) if w}
+    assert len(words) == len([s for s in starts if s]), "every start must begin with a word character"
+    return frozenset(w.group() for w in words)
+
+
+def _apposed(text: str, end: int, named_at: set) -> bool:
+    """Whether a target's name follows `end` with at most two spaces or a comma between."""
+    for position in range(end, min(end + 3, len(text) + 1)):
+        if position in named_at:
+            return True
+        if position < len(text) and text[position] not in _APPOSITION_GAP:
+            return False
+    return False
+
+
+def _first_word_and_rest(phrase: str) -> tuple[str, str]:
+    """"directeur général" -> ("directeur", " général"); "président-directeur général" -> ("président", "-directeur général")."""
+    first = _WORDS.match(phrase)
+    return (first.group(), phrase[first.end():]) if first else ("", phrase)
 
 
 def _first_words(phrases) -> list[str]:
@@ -551,8 +595,28 @@ def _around(words, before: int, after: int) -> dict[str, tuple[int, int]]:
     return {w.lower(): (before, after) for w in words}
 
 
-def _matches(pattern: re.Pattern, text: str, windows: list[list[int]]) -> list[re.Match]:
-    return [m for start, end in windows for m in pattern.finditer(text, start, end)]
+def _matches(scan: _Scan, text: str, windows: list[list[int]]) -> list[re.Match]:
+    """The scan's matches in the windows, left to right and not overlapping, as `finditer` finds them.
+
+    A scan that knows the words its matches begin with is tried only where such a word begins: Python's
+    regex engine tries every alternative at every position, and a set lookup per word is far cheaper.
+    """
+    if scan.starts is None:
+        return [m for start, end in windows for m in scan.pattern.finditer(text, start, end)]
+    found, starts, capitals, match = [], scan.starts, scan.capitals, scan.pattern.match
+    for start, end in windows:
+        resume = start
+        for word in _WORDS.finditer(text, start, end):
+            position = word.start()
+            if position < resume:
+                continue
+            token = word.group()
+            if token.lower() in starts or (capitals and token[0] in _CAPITALS):
+                matched = match(text, position, end)
+                if matched is not None:
+                    found.append(matched)
+                    resume = max(matched.end(), position + 1)
+    return found
 
 
 def _key(phrase: str) -> str:

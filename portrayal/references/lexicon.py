@@ -103,7 +103,7 @@ def plain(word: str) -> str:
 
 # Words too common to tell that a phrase may be there.
 _COMMON = frozenset("""le la les l un une des du de d au aux à a an the of qui que qu who ce cet cette ces son sa ses
-his her their leur leurs mon ma mes my our notre et and ou or en in on up s t""".split())
+his her their leur leurs mon ma mes my our notre et and ou or en in on up s t n j m c""".split())
 
 
 def anchors_of(phrases, extra: int = 2) -> dict[str, tuple[int, int]]:

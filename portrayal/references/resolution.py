@@ -81,6 +81,7 @@ class _State:
         self.last_organisation: tuple[int, int] | None = None # last organisation named
         self.other_salience = 0.0                             # salience of other (not female) persons
         self.subject: tuple[int, str] | None = None           # (sentence, target) of the last subject named
+        self.other_subject: int | None = None                 # last sentence opened by another person
         self.last_named: str | None = None                    # the target named last
         self.last_holder: tuple[int, str] | None = None       # (sentence, name) of the last organisation of a target
         self.addressed: tuple[int, str] | None = None          # (sentence, target) a letter is addressed to
@@ -115,6 +116,12 @@ class Resolver:
         self.role_kinds = sorted(((phrase.lower(), kind) for kind, by_language in roles.items()
                                   for phrases in by_language.values() for phrase in phrases),
                                  key=lambda pair: -len(pair[0]))
+
+    def holder_in(self, text: str) -> str | None:
+        """The first organisation of a target that `text` names (lower case), if any."""
+        lowered = text.lower()
+        found = [(lowered.find(name), name) for name in self.holders if _whole_word_in(name, lowered)]
+        return min(found)[1] if found else None
 
     def resolve(self, texts: list[str], offsets: list[int], cues: list[SentenceCues], quotes: list[Quote],
                 turns: list[Turn | None]) -> list[dict[str, Evidence]]:
@@ -353,10 +360,14 @@ class _Sentence:
         elif kind == PLURAL:
             # "ils" / "they" for both men only right after both were referred to, outside quotes, and not
             # as "Les marchés, eux, ..." (a pronoun repeating the noun just before it).
-            recent = {t for t in self.r.target_ids
-                      if t in self.explicit or (self.state.gap(t, self.i) is not None and self.state.gap(t, self.i) <= 1)}
+            recent = self._referred_within(1)
+            signal = "plural_pronoun"
             if len(recent) < 2:
-                return
+                # Both named a little earlier ("Musk contre Altman : ..." as the title, then "Ils ont tout
+                # essayé"): weaker, and weighed as such.
+                recent, signal = self._referred_within(3), "plural_pronoun_far"
+                if len(recent) < 2:
+                    return
             if quote is not None or in_answer:
                 self.evidence_signal_all("plural_in_speech")
                 return
@@ -364,7 +375,12 @@ class _Sentence:
                 self.evidence_signal_all("plural_after_noun")
                 return
             for target in sorted(recent):
-                self.link(target, "plural_pronoun", cue.start, cue.end, GROUP_VIA)
+                self.link(target, signal, cue.start, cue.end, GROUP_VIA)
+
+    def _referred_within(self, sentences: int) -> set[str]:
+        """The targets named here or referred to at most `sentences` sentences before."""
+        return {t for t in self.r.target_ids
+                if t in self.explicit or (self.state.gap(t, self.i) is not None and self.state.gap(t, self.i) <= sentences)}
 
     def addressee(self) -> str | None:
         """The target a letter is addressed to, while the letter lasts."""
@@ -498,6 +514,9 @@ class _Sentence:
                 s["named_in_article"] = 1.0
             if state.subject is not None and state.subject[1] == target and i - state.subject[0] <= 2:
                 s["recent_subject"] = 1.0
+            if state.other_subject is not None and i - state.other_subject == 1 and \
+                    (state.subject is None or state.subject[0] < state.other_subject):
+                s["other_subject_last"] = 1.0  # "L'avocat de M. Musk, Marc Toberoff, a estimé..." then "Selon lui"
             if state.last_named == target:
                 s["named_last"] = 1.0
             if target in state.mentioned:
@@ -529,7 +548,13 @@ class _Sentence:
         state.other_salience *= DECAY
         length = max(len(self.text), 1)
         quoted = [(start, end) for start, end, _ in self.regions]
-        subject_found = False
+        # "L'avocat de M. Musk, Marc Toberoff, a estimé ...": another man is the subject, not the target.
+        first_explicit = self.cues.explicit[0].start if self.cues.explicit else length
+        other_opens = any(c.kind == OTHER_PERSON and c.via != "f" and c.start < min(first_explicit, SUBJECT_SHARE * length)
+                          and not any(s <= c.start < e for s, e in quoted) for c in self.cues.cues)
+        if other_opens:
+            state.other_subject = self.i
+        subject_found = other_opens
         for cue in self.cues.explicit:
             if len(cue.targets) == 1:
                 target = cue.targets[0]
@@ -565,9 +590,13 @@ class _Sentence:
                 state.people.append((self.i, cue.start, "other"))
             elif cue.kind == ORGANISATION:
                 state.last_organisation = (self.i, cue.start)
-                name = self.text[cue.start:cue.end].lower()
-                if name in self.r.holders:
-                    state.last_holder = (self.i, name)
+        # The organisation of a target named last, for "la start-up" next: named alone, or in a title
+        # ("l'ancien coprésident du conseil d'OpenAI").
+        holders = [(c.start, self.text[c.start:c.end].lower()) for c in self.cues.cues if c.kind == ORGANISATION]
+        holders += [(c.start, self.r.holder_in(self.text[c.start:c.end])) for c in self.cues.explicit if c.via == TITLE]
+        holders = [(position, name) for position, name in holders if name in self.r.holders]
+        if holders:
+            state.last_holder = (self.i, max(holders)[1])
         if self.cues.vocative:
             named = [c.targets[0] for c in self.cues.explicit if len(c.targets) == 1]
             addressed = named[0] if named else self.focus
@@ -598,6 +627,16 @@ _PLAIN_SECOND = frozenset({"vous", "votre", "vos", "you", "your"})
 _OBLIQUE = frozenset("""à au aux de du des d par avec contre pour sur chez vers entre selon envers to of by with against
 for at from about on toward towards between""".split())
 _LAST_WORD = re.compile(r"(\w+)['’]?\s*$")
+
+
+def _whole_word_in(name: str, text: str) -> bool:
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        if (at == 0 or not text[at - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        at = text.find(name, end)
+    return False
 
 
 def _oblique(text: str, position: int) -> bool:
