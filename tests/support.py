@@ -175,3 +175,12 @@ class Server:
                 self.process.kill()
                 self.process.wait()
         self._log.close()
+
+
+def serving(model_dir: Path, workdir: Path, **settings):
+    """The body of a module's server fixture (`yield from serving(...)`): a Server, stopped after the tests."""
+    server = Server(model_dir, workdir, **settings)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from .support import Server
+from .support import Server, serving
 
 CLIENT_TIMEOUT = 1.0  # a tenth of the time the answer below takes to read at READ_RATE
 READ_RATE = 3_000_000  # bytes per second
@@ -19,10 +19,8 @@ LARGEST_BATCH = json.dumps({"articles": [{"sentences": ["a"] * 2000}] * 64}).enc
 
 @pytest.fixture(scope="module")
 def server(model_dir, tmp_path_factory):
-    running = Server(model_dir, tmp_path_factory.mktemp("large-answers"), workers=2,
-                     environment={"PORTRAYAL_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT)})
-    yield running
-    running.stop()
+    yield from serving(model_dir, tmp_path_factory.mktemp("large-answers"),
+                       environment={"PORTRAYAL_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT)})
 
 
 def ask_for_the_largest_batch(server: Server, request_id: str) -> socket.socket:

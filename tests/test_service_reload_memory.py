@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from .support import Server
+from .support import Server, serving
 
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads resident memory from /proc")
 
@@ -58,9 +58,7 @@ def memory(server: Server) -> dict[str, float]:
 def server(model_dir, tmp_path):
     served = tmp_path / "model"
     shutil.copytree(model_dir, served)
-    running = Server(served, tmp_path, workers=WORKERS)
-    yield running
-    running.stop()
+    yield from serving(served, tmp_path, workers=WORKERS)
 
 
 def test_ten_reloads_use_no_more_memory_than_one(server):

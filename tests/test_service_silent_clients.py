@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from .support import Server
+from .support import Server, serving
 
 CLIENT_TIMEOUT = 1.0
 ARTICLE = json.dumps({"id": "slow", "text": "Elon Musk a critiqué Sam Altman."}).encode()
@@ -16,10 +16,8 @@ ARTICLE = json.dumps({"id": "slow", "text": "Elon Musk a critiqué Sam Altman."}
 
 @pytest.fixture(scope="module")
 def server(model_dir, tmp_path_factory):
-    running = Server(model_dir, tmp_path_factory.mktemp("silent-clients"), workers=2,
-                     environment={"PORTRAYAL_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT)})
-    yield running
-    running.stop()
+    yield from serving(model_dir, tmp_path_factory.mktemp("silent-clients"),
+                       environment={"PORTRAYAL_CLIENT_TIMEOUT": str(CLIENT_TIMEOUT)})
 
 
 def connect(server: Server) -> socket.socket:

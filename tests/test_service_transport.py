@@ -9,7 +9,7 @@ import socket
 
 import pytest
 
-from .support import Server
+from .support import Server, serving
 
 SECRET = "s3cret-in-query"  # in the query string of every request below; it must never be logged
 MAX_BODY_BYTES = 1_048_576  # the server's default limit
@@ -19,10 +19,7 @@ JSON = b"Content-Type: application/json\r\n"
 @pytest.fixture(scope="module")
 def server(model_dir, tmp_path_factory):
     # debug, so that gunicorn's most talkative lines are written (and checked) too
-    running = Server(model_dir, tmp_path_factory.mktemp("transport"), workers=2,
-                     environment={"PORTRAYAL_LOG_LEVEL": "debug"})
-    yield running
-    running.stop()
+    yield from serving(model_dir, tmp_path_factory.mktemp("transport"), environment={"PORTRAYAL_LOG_LEVEL": "debug"})
 
 
 def exchange(server: Server, raw: bytes) -> tuple[int, dict, bytes]:
